@@ -1,0 +1,46 @@
+# The two commands a fresh clone needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+DEV_KEY := .dev-secret-key
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(STAMP)
+
+# A stable key for the development server, so logins survive a restart; never committed.
+$(DEV_KEY):
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: $(STAMP) $(DEV_KEY)
+	export DEBUG=1 SECRET_KEY="$$(cat $(DEV_KEY))" && \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py import_digests seeds/ && \
+	$(PY) manage.py ensure_editor && \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# SQLite always; PostgreSQL too when DATABASE_URL is set (as .ci/run does).
+test: lint
+	env -u DATABASE_URL SECRET_KEY=makemigrations-check $(PY) manage.py makemigrations --check --dry-run
+	env -u DEBUG SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		ALLOWED_HOSTS=news.example.com $(PY) manage.py check --deploy --fail-level WARNING
+	env -u DATABASE_URL $(BIN)/pytest
+	if [ -n "$$DATABASE_URL" ]; then $(BIN)/pytest; fi
+
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info bench/data
