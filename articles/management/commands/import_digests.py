@@ -1,0 +1,91 @@
+"""Import wire digests: python manage.py import_digests seeds/ [more files or folders, or -]."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from articles.importing import FAILED, collect_sources, import_digests
+from articles.models import Item
+
+
+class Command(BaseCommand):
+    help = (
+        "Import digest files: files, folders (their *.txt, sorted by name) or - for standard "
+        "input. Each file is imported whole or not at all; files already imported are skipped "
+        "unless --force. Exits non-zero when any file failed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; write nothing."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Re-read files already imported (same sha256)."
+        )
+        parser.add_argument(
+            "--status",
+            choices=Item.Status.values,
+            default=Item.Status.PUBLISHED,
+            help="Status of newly created items (default: published).",
+        )
+        parser.add_argument(
+            "--report", metavar="FILE", help="Write the summary and each item's outcome as JSON."
+        )
+
+    def handle(self, *args, paths, dry_run, force, status, report, verbosity, **options):
+        try:
+            sources = collect_sources(paths)
+        except FileNotFoundError as exc:
+            raise CommandError(f"{exc.args[0]}: expected a file or folder, found nothing") from exc
+        if not sources:
+            raise CommandError(f"{', '.join(paths)}: expected digest files (*.txt), found none")
+
+        file_reports = []
+
+        def on_file(file_report):
+            if file_report.status == FAILED:
+                self.stderr.write(self.style.ERROR(file_report.error))
+            elif verbosity >= 2:
+                self.stdout.write(f"{file_report.name}: {file_report.status}")
+            for warning in file_report.warnings:
+                self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+            if report:
+                file_reports.append(file_report.as_dict())
+
+        # A bar on a terminal only: scripts and logs get the summary alone.
+        progress = tqdm(
+            sources, unit="file", disable=not sys.stderr.isatty() or verbosity == 0, leave=False
+        )
+        summary = import_digests(
+            progress, status=status, force=force, dry_run=dry_run, on_file=on_file
+        )
+
+        if report:
+            document = {"summary": summary.as_dict(), "files": file_reports}
+            try:
+                Path(report).write_text(json.dumps(document, ensure_ascii=False, indent=2))
+            except OSError as exc:
+                raise CommandError(
+                    f"{report}: expected a writable file, found {exc.strerror}"
+                ) from exc
+
+        totals = summary.as_dict()
+        files, items = totals["files"], totals["items"]
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        line = (
+            f"{prefix}{files['total']} files ({files['imported']} imported, "
+            f"{files['unchanged']} unchanged, {files['skipped']} skipped as already imported, "
+            f"{files['failed']} failed); items: {items['created']} created, "
+            f"{items['updated']} updated, {items['unchanged']} unchanged, "
+            f"{items['conflict']} conflicts "
+            f"(editor's version kept); {len(summary.warnings)} warnings, "
+            f"{len(summary.errors)} errors."
+        )
+        if verbosity >= 1:
+            self.stdout.write(self.style.SUCCESS(line) if summary.ok else line)
+        if not summary.ok:
+            raise CommandError(f"{len(summary.errors)} of {files['total']} files failed")

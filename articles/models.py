@@ -1,0 +1,232 @@
+"""Items, tags, where each item came from, and the log of imports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from .tagging import ascii_slug, tag_key
+
+ELLIPSIS = "\u2026"
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+class Tag(TagBase):
+    """A subject the wire files stories under, e.g. "North Korea"."""
+
+    name_key = models.CharField(max_length=100, editable=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], name="articles_tag_unique_name_key"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.name_key = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag, i=None):
+        # taggit calls this to build the slug; ours is ASCII so that <slug:> URLs match.
+        slug = ascii_slug(tag) or "tag"
+        return slug if i is None else f"{slug}-{i + 1}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedItem(ItemBase):
+    """One tag on one item, and where the item stands on the tag's page."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Item", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    # Ascending order of the tag page (top first). Gapped, so that a newer digest's items can
+    # go above or between known ones without renumbering the whole tag.
+    position = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="articles_taggeditem_unique_item_tag"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tag", "position"], name="articles_taggeditem_page_order"),
+        ]
+
+
+class ItemQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """What readers may see: published, and publication time reached."""
+        return self.filter(status=Item.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def for_tag(self, tag):
+        """The items of a tag, in the order of its page (the digests' order)."""
+        return self.filter(tagged_items__tag=tag).order_by(
+            "tagged_items__position", "tagged_items__id"
+        )
+
+    def with_tags(self):
+        return self.prefetch_related("tags")
+
+
+class Item(models.Model):
+    """A story as the wire's digests show it: a title and its teaser paragraphs."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=255, unique=True)
+    # The paragraphs exactly as imported (non-breaking spaces, quotes and the wire's "…"
+    # included), separated by one blank line; a paragraph never contains a line break.
+    teaser = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Identity for re-imports: derived from the title as first imported, so an editor may
+    # retitle the item and the next import still finds it. Null for items made by hand.
+    import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # Hash of the title and teaser the last import wrote: tells a wire change from an old copy.
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    tags = TaggableManager(through=TaggedItem, blank=True)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["import_key"], name="articles_item_unique_import_key"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="articles_item_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="articles_item_published_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="articles_item_latest"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:item", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self):
+        return self.teaser.split(PARAGRAPH_SEPARATOR)
+
+    @property
+    def truncated(self):
+        """The wire cut the teaser short ("…"): the full story lives elsewhere."""
+        return self.teaser.endswith(ELLIPSIS)
+
+    @property
+    def is_edited(self):
+        return self.edited_at is not None
+
+    def mark_edited(self, user, when=None):
+        """Record an editor's change: from now on imports keep this version."""
+        self.edited_by = user
+        self.edited_at = when or timezone.now()
+
+
+class ImportRun(models.Model):
+    """One invocation of the importer (command or admin): the unit of the import log."""
+
+    class Origin(models.TextChoices):
+        COMMAND = "command", "Command line"
+        ADMIN = "admin", "Admin upload"
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.COMMAND)
+    forced = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, default=Item.Status.PUBLISHED)
+
+    files = models.PositiveIntegerField(default=0)
+    files_imported = models.PositiveIntegerField(default=0)
+    files_unchanged = models.PositiveIntegerField(default=0)
+    files_skipped = models.PositiveIntegerField(default=0)
+    files_failed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"Import #{self.pk} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Digest(models.Model):
+    """One imported digest file: one page of one tag's listing on the wire."""
+
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="digests")
+    tag_name = models.CharField(max_length=100)  # the header's spelling, before matching
+    page = models.PositiveIntegerField(default=1)
+    imported_at = models.DateTimeField(default=timezone.now)
+    run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="digests"
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sha256"], name="articles_digest_unique_sha256"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.tag_name}, page {self.page})"
+
+
+class DigestEntry(models.Model):
+    """An item at a position (1-based, top first) in a digest."""
+
+    digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="digest_entries")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["digest", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["digest", "position"], name="articles_digestentry_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.digest.name} #{self.position}"

@@ -1,0 +1,66 @@
+"""Tag names: how they are compared, slugged, and typed by editors.
+
+Pure functions, no database: the importer, the models and the admin share them so that
+"North Korea", "north korea" and "North-Korea" are one tag everywhere, on SQLite as on
+PostgreSQL (SQLite's LOWER() folds ASCII only, so the comparison key is computed here).
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+# Dashes and apostrophes that wire copy and editors use interchangeably.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_APOSTROPHES = "'\u2018\u2019\u02bc\u2032`\u00b4"
+_FOLD_DASHES = str.maketrans(dict.fromkeys(_DASHES, " "))
+_DROP_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHES))
+_WHITESPACE = re.compile(r"\s+")
+
+
+def tag_key(name):
+    """The comparison key of a tag name: two names with one key are one tag.
+
+    NFKC and casefold() make case and compatibility forms equal ("Über" = "über"); dashes
+    count as spaces and apostrophes vanish ("Kim Jong-un" = "Kim Jong Un", "Côte d'Ivoire"
+    = "Côte dIvoire"); runs of whitespace, NBSP included, count as one space.
+    """
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    folded = folded.translate(_FOLD_DASHES).translate(_DROP_APOSTROPHES)
+    return _WHITESPACE.sub(" ", folded).strip()
+
+
+def ascii_slug(text, max_length=100):
+    """An ASCII slug, so that Django's <slug:> converter matches every tag and item URL.
+
+    Accents are dropped ("Côte d'Ivoire" -> "cote-divoire"); a name with no ASCII letter or
+    digit at all gets an empty slug, which callers replace.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.translate(_DROP_APOSTROPHES)
+    slug = slugify(ascii_text)
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
+    return slug
+
+
+def parse_tag_names(text):
+    """Split what an editor typed into tag names, on commas only.
+
+    taggit's default parser splits on spaces when there is no comma, so "climate change"
+    would become two tags. Names keep their inner spacing; duplicates by tag_key are dropped.
+    """
+    names = []
+    seen = set()
+    for part in (text or "").split(","):
+        name = _WHITESPACE.sub(" ", part).strip()
+        key = tag_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            names.append(name)
+    return names
+
+
+def join_tag_names(tags):
+    """The inverse of parse_tag_names for the admin's text field."""
+    return ", ".join(sorted((tag.name for tag in tags), key=str.casefold))
