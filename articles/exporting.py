@@ -2,7 +2,7 @@
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
-from .digest import Digest, DigestItem, render
+from .digest import Digest, DigestError, DigestItem, render
 from .models import Item, Tag
 from .tagging import tag_key
 
@@ -40,4 +40,8 @@ def export_tag_page(name_or_slug, *, page=1, per_page=10, include_drafts=False):
         tag=tag.name,
         items=tuple(DigestItem(item.title, tuple(item.paragraphs)) for item in current),
     )
-    return render(digest)
+    try:
+        return render(digest)
+    except DigestError as exc:
+        # An editor's text that would not read back as itself (say, two items retitled alike).
+        raise ExportError(f"{tag.name}, page {page}: {exc.message}") from exc

@@ -4,7 +4,7 @@ import pytest
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from articles.models import Item
+from articles.models import Item, Tag
 from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS, run_command
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,14 @@ def test_page_out_of_range_is_a_clear_error(page):
         CommandError, match=f"expected a page from 1 to 2 of 'North Korea', found {page}"
     ):
         run_command("export_digest", "North Korea", "--page", page)
+
+
+@pytest.mark.usefixtures("seeds_imported")
+def test_text_that_would_not_read_back_is_refused_not_written(tmp_path):
+    first, second = Item.objects.for_tag(Tag.objects.get())[:2]
+    Item.objects.filter(pk=second.pk).update(title=first.title)
+    output = tmp_path / "out.txt"
+
+    with pytest.raises(CommandError, match="North Korea, page 1: expected"):
+        run_command("export_digest", "North Korea", "-o", str(output))
+    assert not output.exists()
