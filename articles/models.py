@@ -115,7 +115,9 @@ class Item(models.Model):
     objects = ItemQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        # Newest first. An import publishes a digest's items at one instant; among those, the
+        # earlier created came first on the wire (page 1 before page 2, top to bottom).
+        ordering = ["-published_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["import_key"], name="articles_item_unique_import_key"),
             models.CheckConstraint(

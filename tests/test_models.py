@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Item, Tag
+from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS, run_command, seed_titles
 
 
 def make_item(title, **fields):
@@ -70,3 +71,12 @@ class TestConstraints:
         assert second.slug == "cote-d-ivoire"
         assert Tag.objects.create(name="Ελλάδα").slug == "tag"
         assert Tag.objects.create(name="日本").slug == "tag-2"
+
+
+@pytest.mark.django_db
+def test_latest_items_keep_the_wire_order_within_one_import():
+
+    run_command("import_digests", str(SEEDS))
+
+    expected = seed_titles(SEED_PAGE_1) + seed_titles(SEED_PAGE_2)
+    assert list(Item.objects.published().values_list("title", flat=True)) == expected
