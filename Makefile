@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 DEV_KEY := .dev-secret-key
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,20 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Browser tests need Debian's chromium and chromium-driver: installed here when we are root,
+# otherwise we stop with the command to run (never skip the tests).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		else \
+			echo "Browser tests need Chromium. Run: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"; \
+			exit 1; \
+		fi; \
+	fi
+
 # SQLite always; PostgreSQL too when DATABASE_URL is set (as .ci/run does).
-test: lint
+test: lint browser
 	env -u DATABASE_URL SECRET_KEY=makemigrations-check $(PY) manage.py makemigrations --check --dry-run
 	env -u DEBUG SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		ALLOWED_HOSTS=news.example.com $(PY) manage.py check --deploy --fail-level WARNING
