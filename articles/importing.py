@@ -6,6 +6,9 @@ files is logged as an ImportRun. Rules (see the README and DIGEST_FORMAT.md):
 - Idempotent: an item is found again by its import key (its first title, case and spacing
   ignored); a file whose bytes were imported before is skipped unless forced.
 - An item an editor has changed is never overwritten: a differing wire copy is a conflict.
+- A header naming a tag's alias ("Kim Jong Un" for "Kim Jong-un") means that tag.
+- What a run created and changed is recorded (ImportChange) so that it can be undone, and every
+  item it writes gets a revision in the item's history.
 - A tag page lists items in the digests' order; a digest's new items go above the known items
   they precede, and a digest that shares no item with the tag goes on top when it is page 1
   (newer) and at the bottom otherwise. Known items never move.
@@ -24,18 +27,21 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .digest import DigestError, parse
 from .models import (
     PARAGRAPH_SEPARATOR,
     Digest,
     DigestEntry,
+    ImportChange,
     ImportRun,
     Item,
     Tag,
     TaggedItem,
 )
-from .tagging import ascii_slug, tag_key
+from .tagging import ascii_slug
+from .tags import get_or_create_tag
 
 # Room between neighbours on a tag page: about twenty halvings before a renumbering.
 POSITION_GAP = 1 << 20
@@ -296,15 +302,16 @@ def _check_field_lengths(digest):
 
 
 def resolve_tag(name):
-    """The tag a digest header names, matched by tag_key; created on first sight."""
-    tag = Tag.objects.filter(name_key=tag_key(name)).first()
-    if tag is None:
-        tag = Tag.objects.create(name=name)
-    return tag
+    """The tag a digest header names, by its name or an alias (tag_key); created on first
+    sight."""
+    return get_or_create_tag(name)[0]
 
 
 def _apply(digest, report, *, known, run, status, now):
-    tag = resolve_tag(digest.tag)
+    tag, tag_created = get_or_create_tag(digest.tag)
+    changes = RunChanges(run)
+    if tag_created:
+        changes.add(ImportChange.Kind.TAG_CREATED, object_id=tag.pk)
 
     # One item a key: a title repeated with other case or spacing is the same story.
     entries = []
@@ -343,29 +350,62 @@ def _apply(digest, report, *, known, run, status, now):
             outcome = UNCHANGED
         elif item.is_edited:
             outcome = CONFLICT  # the editor's version stays; the report says so
+            changes.add(ImportChange.Kind.ITEM_CONFLICT, item=item)
         else:
+            changes.add(
+                ImportChange.Kind.ITEM_UPDATED,
+                item=item,
+                before={
+                    "title": item.title,
+                    "teaser": item.teaser,
+                    "import_hash": item.import_hash,
+                    "imported_at": item.imported_at.isoformat() if item.imported_at else None,
+                    # What this run wrote: an undo restores only what no one changed since.
+                    "after_hash": incoming_hash,
+                },
+            )
             item.title, item.teaser = entry.title, teaser
             item.import_hash, item.imported_at = incoming_hash, now
             changed_items.append(item)
             outcome = UPDATED
         outcomes.append((entry, item, outcome))
 
+    # The *_with_history helpers add one revision per item in one more INSERT.
+    revision = {
+        "default_user": run.user if run is not None else None,
+        "default_change_reason": f"Import #{run.pk}" if run is not None else "Import",
+    }
     if new_items:
         _assign_slugs(new_items)
-        Item.objects.bulk_create(new_items)
+        bulk_create_with_history(new_items, Item, **revision)
+        for item in new_items:
+            changes.add(
+                ImportChange.Kind.ITEM_CREATED, item=item, before={"after_hash": item.import_hash}
+            )
     if changed_items:
-        Item.objects.bulk_update(
-            changed_items, ["title", "teaser", "import_hash", "imported_at", "updated_at"]
+        bulk_update_with_history(
+            changed_items,
+            Item,
+            ["title", "teaser", "import_hash", "imported_at", "updated_at"],
+            **revision,
         )
     report.items = [
         ItemOutcome(entry.line, entry.title, outcome, item.pk, item.slug)
         for entry, item, outcome in outcomes
     ]
     items = [item for _, item, _ in outcomes]
-    linked = _link_tag(tag, items, new_ids={item.pk for item in new_items}, page=report.page)
+    new_ids = {item.pk for item in new_items}
+    linked = _link_tag(tag, items, new_ids=new_ids, page=report.page)
+    for item in items:
+        # A created item's links go with it on undo; an existing item's are recorded.
+        if item.pk in linked and item.pk not in new_ids:
+            changes.add(ImportChange.Kind.TAG_LINKED, item=item, object_id=tag.pk)
 
     entry_rows = [(position, item.pk) for position, item in enumerate(items, start=1)]
-    digest_changed = _record_digest(digest, report, tag, entry_rows, known=known, run=run, now=now)
+    digest_changed = _record_digest(
+        digest, report, tag, entry_rows, known=known, run=run, now=now, changes=changes
+    )
+    changes.save()
 
     anything_written = new_items or changed_items or linked or digest_changed
     report.status = IMPORTED if anything_written else FILE_UNCHANGED
@@ -389,7 +429,7 @@ def _assign_slugs(items):
 
 
 def _link_tag(tag, items, *, new_ids, page):
-    """Tag the digest's items and place them on the tag's page. Returns how many were linked.
+    """Tag the digest's items and place them on the tag's page. Returns the ids linked.
 
     An item the importer tagged before but that no longer has the tag was untagged by an
     editor: it stays untagged.
@@ -410,13 +450,13 @@ def _link_tag(tag, items, *, new_ids, page):
         )
     to_link = [pk for pk in candidates if pk not in untagged_by_editor]
     if not to_link:
-        return 0
+        return set()
     order = [item.pk for item in items if item.pk in positions or item.pk in to_link]
     placed = place_on_tag_page(tag, order, positions, set(to_link), page)
     TaggedItem.objects.bulk_create(
         [TaggedItem(tag=tag, content_object_id=pk, position=placed[pk]) for pk in to_link]
     )
-    return len(to_link)
+    return set(to_link)
 
 
 def place_on_tag_page(tag, order, positions, new_ids, page):
@@ -490,12 +530,25 @@ def _renumber(tag):
     TaggedItem.objects.bulk_update(rows, ["position"], batch_size=1000)
 
 
-def _record_digest(digest, report, tag, entry_rows, *, known, run, now):
+def _record_digest(digest, report, tag, entry_rows, *, known, run, now, changes):
     """Keep where each item came from. Returns whether anything was written."""
     if known is not None:
         current = list(known.entries.order_by("position").values_list("position", "item_id"))
         if current == entry_rows:
             return False
+        changes.add(
+            ImportChange.Kind.DIGEST_REPLACED,
+            object_id=known.pk,
+            before={
+                "name": known.name,
+                "tag_id": known.tag_id,
+                "tag_name": known.tag_name,
+                "page": known.page,
+                "run_id": known.run_id,
+                "imported_at": known.imported_at.isoformat(),
+                "entries": current,
+            },
+        )
         known.entries.all().delete()
         record = known
         record.name, record.tag, record.tag_name = report.name, tag, digest.tag
@@ -511,11 +564,40 @@ def _record_digest(digest, report, tag, entry_rows, *, known, run, now):
             run=run,
             imported_at=now,
         )
+        changes.add(ImportChange.Kind.DIGEST_CREATED, object_id=record.pk)
     DigestEntry.objects.bulk_create(
         DigestEntry(digest=record, item_id=item_id, position=position)
         for position, item_id in entry_rows
     )
     return True
+
+
+class RunChanges:
+    """Collects what one file's import does, written in one INSERT at the end of the file's
+    transaction (so a failed file records nothing). Without a run (a dry run) it keeps
+    nothing."""
+
+    def __init__(self, run):
+        self.run = run
+        self.rows = []
+
+    def add(self, kind, *, item=None, object_id=None, before=None):
+        if self.run is None:
+            return
+        self.rows.append(
+            ImportChange(
+                run=self.run,
+                kind=kind,
+                item=item,
+                object_id=object_id,
+                title=item.title if item is not None else "",
+                before=before,
+            )
+        )
+
+    def save(self):
+        if self.rows:
+            ImportChange.objects.bulk_create(self.rows)
 
 
 def _record_run(run, summary):

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -39,6 +40,70 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+class TagAlias(models.Model):
+    """Another spelling of a tag ("Kim Jong Un" for "Kim Jong-un"): a digest header or an
+    editor using it means the tag. Merges and renames record the names they retire here."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100)
+    name_key = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "tag aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], name="articles_tagalias_unique_name_key"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class TagOldSlug(models.Model):
+    """A slug a tag had before a rename or a merge: its URL answers with a 301 to the tag."""
+
+    slug = models.SlugField(max_length=100)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="old_slugs")
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="articles_tagoldslug_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} -> {self.tag_id}"
+
+
+class TagMerge(models.Model):
+    """The audit record of a merge: which tags went into which, moving which items."""
+
+    target = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    target_name = models.CharField(max_length=100)
+    # [{"id", "name", "slug", "items": [item ids that had it]}] for each merged tag.
+    sources = models.JSONField(default=list)
+    items_moved = models.PositiveIntegerField(default=0)
+    items_already_tagged = models.PositiveIntegerField(default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self):
+        names = ", ".join(source["name"] for source in self.sources)
+        return f"{names} -> {self.target_name}"
+
+
 class TaggedItem(ItemBase):
     """One tag on one item, and where the item stands on the tag's page."""
 
@@ -63,8 +128,14 @@ class TaggedItem(ItemBase):
 
 class ItemQuerySet(models.QuerySet):
     def published(self, at=None):
-        """What readers may see: published, and publication time reached."""
-        return self.filter(status=Item.Status.PUBLISHED, published_at__lte=at or timezone.now())
+        """What readers may see: published, inside [published_at, unpublish_at).
+
+        Both times are compared with the clock at query time, so scheduling needs no job.
+        """
+        at = at or timezone.now()
+        return self.filter(status=Item.Status.PUBLISHED, published_at__lte=at).filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at)
+        )
 
     def for_tag(self, tag):
         """The items of a tag, in the order of its page (the digests' order)."""
@@ -89,7 +160,10 @@ class Item(models.Model):
     # included), separated by one blank line; a paragraph never contains a line break.
     teaser = models.TextField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField("publish at", null=True, blank=True)
+    unpublish_at = models.DateTimeField(
+        null=True, blank=True, help_text="Readers stop seeing the item at this time."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -113,8 +187,11 @@ class Item(models.Model):
     tags = TaggableManager(through=TaggedItem, blank=True)
 
     objects = ItemQuerySet.as_manager()
+    # Revisions of every save, bulk action and import, deletions included (django-simple-history).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        permissions = [("publish_item", "Can publish, unpublish and schedule items")]
         # Newest first. An import publishes a digest's items at one instant; among those, the
         # earlier created came first on the wire (page 1 before page 2, top to bottom).
         ordering = ["-published_at", "id"]
@@ -126,6 +203,12 @@ class Item(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="articles_item_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(unpublish_at__gt=F("published_at")),
+                name="articles_item_unpublish_after_publish",
             ),
         ]
         indexes = [
@@ -163,6 +246,7 @@ class ImportRun(models.Model):
     class Origin(models.TextChoices):
         COMMAND = "command", "Command line"
         ADMIN = "admin", "Admin upload"
+        UNDO = "undo", "Undo"
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -185,11 +269,79 @@ class ImportRun(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
 
+    # An undo is logged as a run of its own that names the run it undid.
+    undo_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
+    removed = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+    kept = models.PositiveIntegerField(default=0)
+
     class Meta:
         ordering = ["-started_at", "-id"]
+        permissions = [
+            ("import_digests", "Can import digests from the admin"),
+            ("undo_importrun", "Can undo an import run"),
+        ]
 
     def __str__(self):
-        return f"Import #{self.pk} at {self.started_at:%Y-%m-%d %H:%M}"
+        label = "Undo" if self.origin == self.Origin.UNDO else "Import"
+        return f"{label} #{self.pk} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ImportChange(models.Model):
+    """One thing a run did, with what was there before: what the run's detail lists and
+    what an undo reverses."""
+
+    class Kind(models.TextChoices):
+        ITEM_CREATED = "item_created", "Item created"
+        ITEM_UPDATED = "item_updated", "Item updated"
+        ITEM_CONFLICT = "item_conflict", "Editor's version kept"
+        TAG_CREATED = "tag_created", "Tag created"
+        TAG_LINKED = "tag_linked", "Tag added to an item"
+        DIGEST_CREATED = "digest_created", "Digest recorded"
+        DIGEST_REPLACED = "digest_replaced", "Digest re-read"
+        ITEM_REMOVED = "item_removed", "Item removed (undo)"
+        ITEM_RESTORED = "item_restored", "Item restored (undo)"
+        ITEM_KEPT = "item_kept", "Item kept: edited since (undo)"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    item = models.ForeignKey(
+        "Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_changes"
+    )
+    # The tag or digest concerned, by id: they may be gone after an undo.
+    object_id = models.BigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)  # the item's, kept after a removal
+    before = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        indexes = [models.Index(fields=["run", "kind"], name="articles_importchange_run")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title or self.object_id}"
+
+
+class PendingUpload(models.Model):
+    """Digest files uploaded in the admin and previewed, waiting for the editor to confirm.
+
+    Kept in the database, not on an app server's disk or in a per-process cache, so that the
+    confirming request may reach any server; deleted once imported or after a day.
+    """
+
+    batch = models.UUIDField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["batch", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 class Digest(models.Model):

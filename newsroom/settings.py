@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # "taggit" stays out on purpose: our Tag and TaggedItem models replace its own, and its
     # stock admin and orphan/merge commands only know taggit.Tag (see shared/STYLE.md 8.4).
+    # Item revisions (editor saves, bulk actions, imports) with diffs and restore in the admin.
+    "simple_history",
     "articles",
 ]
 
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records request.user as the author of each revision an admin request makes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -1,0 +1,282 @@
+"""Tag services: finding a tag by any of its spellings, creating, renaming, aliasing, merging.
+
+Every name is compared by tagging.tag_key, against tag names and aliases alike, so that no path
+(admin form, bulk action, importer) creates a second tag for a spelling that already has one.
+Taggit's own helpers are avoided on purpose (shared/STYLE.md 8.1, 8.2): they compare names
+case-sensitively and only know taggit's stock models.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponsePermanentRedirect
+
+from .models import Digest, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
+from .tagging import tag_key
+
+# --- Finding -------------------------------------------------------------------------------
+
+
+def find_tag(name):
+    """The tag this name means, by its own name or an alias; None when there is none."""
+    key = tag_key(name)
+    if not key:
+        return None
+    tag = Tag.objects.filter(name_key=key).first()
+    if tag is None:
+        alias = TagAlias.objects.select_related("tag").filter(name_key=key).first()
+        tag = alias.tag if alias is not None else None
+    return tag
+
+
+def get_or_create_tag(name):
+    """(tag, created): the tag a name means, created on first sight."""
+    tag = find_tag(name)
+    if tag is not None:
+        return tag, False
+    return Tag.objects.create(name=name), True
+
+
+def tags_for_names(names):
+    """Tag instances for the names, in order, creating the missing ones.
+
+    Two queries find every known one (names, then aliases), whatever the number of names;
+    hand the result to item.tags.set(...), never the names themselves.
+    """
+    by_key = {}
+    for name in names:
+        key = tag_key(name)
+        if key and key not in by_key:
+            by_key[key] = name
+    found = {tag.name_key: tag for tag in Tag.objects.filter(name_key__in=list(by_key))}
+    missing = [key for key in by_key if key not in found]
+    if missing:
+        for alias in TagAlias.objects.select_related("tag").filter(name_key__in=missing):
+            found[alias.name_key] = alias.tag
+    tags = []
+    for key, name in by_key.items():
+        tag = found.get(key) or Tag.objects.create(name=name)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def resolve_tag_slug(slug):
+    """(tag, is_old_slug) for a tag URL's slug: the current one, or one retired by a rename or
+    merge. Raises Tag.DoesNotExist when no tag ever had it."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is not None:
+        return tag, False
+    old = TagOldSlug.objects.select_related("tag").filter(slug=slug).first()
+    if old is None:
+        raise Tag.DoesNotExist(f"expected a tag slug, found {slug!r}")
+    return old.tag, True
+
+
+def old_slug_redirect(request, slug):
+    """A 301 to the tag page when slug was retired by a rename or merge, else None.
+
+    The tag view calls this only after its own lookup failed, so a live tag page costs no
+    extra query. The query string (?page=2) is kept.
+    """
+    old = TagOldSlug.objects.select_related("tag").filter(slug=slug).first()
+    if old is None:
+        return None
+    url = old.tag.get_absolute_url()
+    if request.GET:
+        url = f"{url}?{request.GET.urlencode()}"
+    return HttpResponsePermanentRedirect(url)
+
+
+# --- Names and aliases ---------------------------------------------------------------------
+
+
+def check_name_available(name, *, tag=None):
+    """Raise ValidationError unless name may be a name or alias of `tag` (None: a new tag)."""
+    key = tag_key(name)
+    if not key:
+        raise ValidationError("expected a tag name with a letter or digit, found none")
+    other = Tag.objects.filter(name_key=key).exclude(pk=getattr(tag, "pk", None)).first()
+    if other is not None:
+        raise ValidationError(
+            f"expected a name no other tag uses, found {name!r}, which is the tag "
+            f"{other.name!r} (merge the tags instead)"
+        )
+    alias = (
+        TagAlias.objects.select_related("tag")
+        .filter(name_key=key)
+        .exclude(tag_id=getattr(tag, "pk", None))
+        .first()
+    )
+    if alias is not None:
+        raise ValidationError(
+            f"expected a name no other tag uses, found {name!r}, an alias of the tag "
+            f"{alias.tag.name!r}"
+        )
+
+
+def add_alias(tag, name):
+    """Record another spelling of tag. Returns the alias (an existing one when known)."""
+    key = tag_key(name)
+    if key == tag.name_key:
+        raise ValidationError(
+            f"expected a spelling other than the tag's own, found {name!r} for {tag.name!r}"
+        )
+    existing = TagAlias.objects.filter(tag=tag, name_key=key).first()
+    if existing is not None:
+        return existing
+    check_name_available(name, tag=tag)
+    return TagAlias.objects.create(tag=tag, name=name)
+
+
+def _unique_slug(tag, name):
+    """A slug for tag named name that no other tag has now or had before."""
+    base = tag.slugify(name)
+    taken = set(
+        Tag.objects.exclude(pk=tag.pk).filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    taken.update(
+        TagOldSlug.objects.exclude(tag=tag)
+        .filter(slug__startswith=base)
+        .values_list("slug", flat=True)
+    )
+    slug, counter = base, 1
+    while slug in taken:
+        counter += 1
+        slug = f"{base}-{counter}"
+    return slug
+
+
+@transaction.atomic
+def rename_tag(tag, new_name):
+    """Rename tag; its old slug keeps answering (301) and its old name becomes an alias.
+
+    A name that differs only by case or punctuation ("Kim Jong Un" -> "Kim Jong-un") keeps the
+    key; then only the display name and, if it changes, the slug move.
+    """
+    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    old_name, old_slug = tag.name, tag.slug
+    if new_name == old_name:
+        return tag
+    check_name_available(new_name, tag=tag)
+    new_key = tag_key(new_name)
+    # The new name may have been an alias of this very tag: it is the name now.
+    TagAlias.objects.filter(tag=tag, name_key=new_key).delete()
+    new_slug = _unique_slug(tag, new_name)
+    if new_slug != old_slug:
+        TagOldSlug.objects.filter(tag=tag, slug=new_slug).delete()  # renamed back
+        TagOldSlug.objects.create(tag=tag, slug=old_slug)
+    tag.name, tag.slug = new_name, new_slug
+    tag.save()
+    if tag_key(old_name) != new_key:
+        TagAlias.objects.create(tag=tag, name=old_name)
+    return tag
+
+
+# --- Merging -------------------------------------------------------------------------------
+
+
+@dataclass
+class MergePlan:
+    """What a merge would do, for the confirmation page."""
+
+    target: Tag
+    sources: list
+    moved: int  # through rows that change tag
+    already_tagged: int  # items that have the target already: their source row goes
+    redirects: list  # slugs that will answer with a 301 to the target
+    aliases: list  # names recorded as aliases of the target
+
+
+def plan_merge(sources, target):
+    sources = [tag for tag in sources if tag.pk != target.pk]
+    source_ids = [tag.pk for tag in sources]
+    has_target = TaggedItem.objects.filter(tag=target, content_object=OuterRef("content_object"))
+    counts = TaggedItem.objects.filter(tag_id__in=source_ids).aggregate(
+        rows=Count("id"),
+        distinct_items=Count("content_object", distinct=True),
+        already=Count("content_object", distinct=True, filter=Q(Exists(has_target))),
+    )
+    moved = counts["distinct_items"] - counts["already"]
+    redirects = [tag.slug for tag in sources] + list(
+        TagOldSlug.objects.filter(tag_id__in=source_ids).values_list("slug", flat=True)
+    )
+    aliases = [tag.name for tag in sources] + list(
+        TagAlias.objects.filter(tag_id__in=source_ids).values_list("name", flat=True)
+    )
+    return MergePlan(target, sources, moved, counts["already"], redirects, aliases)
+
+
+@transaction.atomic
+def merge_tags(*, sources, target, actor=None):
+    """Merge the source tags into target, in one transaction, with set-based SQL.
+
+    No item loses a tag: each item of a source ends with the target (once) and keeps all its
+    other tags. Source names and aliases become aliases of the target, source slugs redirect
+    to it, digests that named a source now point at it, and an audit TagMerge is kept. The
+    target may be one of the sources (it is then left out of them). The number of queries does
+    not grow with the number of tagged items.
+    """
+    source_ids = sorted({tag.pk for tag in sources} - {target.pk})
+    if not source_ids:
+        raise ValidationError("expected at least one tag to merge into another, found none")
+    # Lock in pk order so that two merges over overlapping tags cannot deadlock.
+    locked = list(Tag.objects.select_for_update().filter(pk__in=[*source_ids, target.pk]))
+    by_id = {tag.pk: tag for tag in locked}
+    if target.pk not in by_id or len(by_id) != len(source_ids) + 1:
+        raise ValidationError("expected existing tags, found some deleted meanwhile")
+    target = by_id[target.pk]
+    source_tags = [by_id[pk] for pk in source_ids]
+
+    items_by_source = {pk: [] for pk in source_ids}
+    for tag_id, item_id in TaggedItem.objects.filter(tag_id__in=source_ids).values_list(
+        "tag_id", "content_object_id"
+    ):
+        items_by_source[tag_id].append(item_id)
+
+    # A source row goes when its item already has the target, or another source row of the
+    # same item comes first (lower id): that one moves, this one would be a duplicate.
+    keeper = TaggedItem.objects.filter(content_object=OuterRef("content_object")).filter(
+        Q(tag=target) | Q(tag_id__in=source_ids, id__lt=OuterRef("id"))
+    )
+    already_tagged = (
+        TaggedItem.objects.filter(tag_id__in=source_ids)
+        .filter(
+            Exists(TaggedItem.objects.filter(tag=target, content_object=OuterRef("content_object")))
+        )
+        .values("content_object")
+        .distinct()
+        .count()
+    )
+    TaggedItem.objects.filter(tag_id__in=source_ids).filter(Exists(keeper)).delete()
+    moved = TaggedItem.objects.filter(tag_id__in=source_ids).update(tag=target)
+
+    Digest.objects.filter(tag_id__in=source_ids).update(tag=target)
+    TagOldSlug.objects.filter(tag_id__in=source_ids).update(tag=target)
+    TagOldSlug.objects.bulk_create(TagOldSlug(tag=target, slug=tag.slug) for tag in source_tags)
+    TagAlias.objects.filter(tag_id__in=source_ids).update(tag=target)
+    # bulk_create skips TagAlias.save(): the key is set here.
+    TagAlias.objects.bulk_create(
+        TagAlias(tag=target, name=tag.name, name_key=tag.name_key) for tag in source_tags
+    )
+    if not target.description:
+        descriptions = [tag.description for tag in source_tags if tag.description]
+        if descriptions:
+            target.description = descriptions[0]
+            target.save(update_fields=["description"])
+
+    merge = TagMerge.objects.create(
+        target=target,
+        target_name=target.name,
+        sources=[
+            {"id": tag.pk, "name": tag.name, "slug": tag.slug, "items": items_by_source[tag.pk]}
+            for tag in source_tags
+        ],
+        items_moved=moved,
+        items_already_tagged=already_tagged,
+        actor=actor,
+    )
+    Tag.objects.filter(pk__in=source_ids).delete()
+    return merge

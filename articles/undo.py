@@ -1,0 +1,187 @@
+"""Undoing an import run: remove what it created, restore what it changed.
+
+An item an editor touched after the run started is kept as it is (and listed as kept), and so
+is an item a later import changed again: undoing must never throw away someone's later work.
+The undo happens in one transaction and is logged as an ImportRun of its own (origin "undo").
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.db.models.deletion import Collector
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from .models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
+
+Kind = ImportChange.Kind
+
+EDITED_SINCE = "edited by an editor since the import"
+CHANGED_BY_LATER_IMPORT = "changed by a later import"
+
+
+@dataclass
+class UndoPlan:
+    run: ImportRun
+    remove: list = field(default_factory=list)  # items the run created
+    restore: list = field(default_factory=list)  # (item, before) the run updated
+    kept: list = field(default_factory=list)  # (item, reason)
+    unlink: list = field(default_factory=list)  # (item, tag id) links the run added
+    digests_removed: list = field(default_factory=list)  # digest ids
+    digests_restored: list = field(default_factory=list)  # (digest id, before)
+    tags_created: list = field(default_factory=list)  # tag ids, removed when left unused
+
+
+def check_undoable(run):
+    if run.origin == ImportRun.Origin.UNDO:
+        raise ValidationError("expected an import run, found an undo (it cannot be undone)")
+    if ImportRun.objects.filter(undo_of=run).exists():
+        raise ValidationError(f"expected a run not undone yet, found {run} undone already")
+    if run.finished_at is None:
+        raise ValidationError(f"expected a finished run, found {run} still running")
+
+
+def plan_undo(run):
+    """What undo_run would do now: the confirmation page shows it, undo_run carries it out."""
+    changes = list(run.changes.select_related("item").order_by("id"))
+    plan = UndoPlan(run)
+    kept_ids = set()
+
+    def edited_since(item):
+        return item.edited_at is not None and item.edited_at >= run.started_at
+
+    for change in changes:
+        item = change.item
+        if change.kind == Kind.ITEM_CREATED and item is not None:
+            if edited_since(item):
+                plan.kept.append((item, EDITED_SINCE))
+                kept_ids.add(item.pk)
+            elif item.import_hash != change.before["after_hash"]:
+                plan.kept.append((item, CHANGED_BY_LATER_IMPORT))
+                kept_ids.add(item.pk)
+            else:
+                plan.remove.append(item)
+        elif change.kind == Kind.ITEM_UPDATED and item is not None:
+            if edited_since(item):
+                plan.kept.append((item, EDITED_SINCE))
+                kept_ids.add(item.pk)
+            elif item.import_hash != change.before["after_hash"]:
+                plan.kept.append((item, CHANGED_BY_LATER_IMPORT))
+                kept_ids.add(item.pk)
+            else:
+                plan.restore.append((item, change.before))
+        elif change.kind == Kind.DIGEST_CREATED:
+            plan.digests_removed.append(change.object_id)
+        elif change.kind == Kind.DIGEST_REPLACED:
+            plan.digests_restored.append((change.object_id, change.before))
+        elif change.kind == Kind.TAG_CREATED:
+            plan.tags_created.append(change.object_id)
+    for change in changes:
+        if change.kind == Kind.TAG_LINKED and change.item is not None:
+            if edited_since(change.item):
+                if change.item.pk not in kept_ids:
+                    plan.kept.append((change.item, EDITED_SINCE))
+                    kept_ids.add(change.item.pk)
+            else:
+                plan.unlink.append((change.item, change.object_id))
+    return plan
+
+
+@transaction.atomic
+def undo_run(run, *, user=None):
+    """Undo run now; returns the ImportRun that logs the undo."""
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    check_undoable(run)
+    plan = plan_undo(run)
+    now = timezone.now()
+    reason = f"Undo of import #{run.pk}"
+    undo = ImportRun.objects.create(
+        user=user, origin=ImportRun.Origin.UNDO, undo_of=run, started_at=now, status=run.status
+    )
+    log = []
+
+    for item, tag_id in plan.unlink:
+        TaggedItem.objects.filter(content_object=item, tag_id=tag_id).delete()
+
+    if plan.restore:
+        restored = []
+        for item, before in plan.restore:
+            item.title, item.teaser = before["title"], before["teaser"]
+            item.import_hash = before["import_hash"]
+            item.imported_at = _parse_time(before["imported_at"])
+            restored.append(item)
+            log.append(ImportChange(run=undo, kind=Kind.ITEM_RESTORED, item=item, title=item.title))
+        bulk_update_with_history(
+            restored,
+            Item,
+            ["title", "teaser", "import_hash", "imported_at", "updated_at"],
+            default_user=user,
+            default_change_reason=reason,
+        )
+
+    for digest_id, before in plan.digests_restored:
+        _restore_digest(digest_id, before)
+    Digest.objects.filter(pk__in=plan.digests_removed).delete()
+
+    if plan.remove:
+        for item in plan.remove:
+            # Read by simple-history's post_delete handler: the deletion's revision says why.
+            item._change_reason = reason
+            item._history_user = user
+            log.append(
+                ImportChange(run=undo, kind=Kind.ITEM_REMOVED, title=item.title, object_id=item.pk)
+            )
+        collector = Collector(using=router.db_for_write(Item))
+        collector.collect(plan.remove)
+        collector.delete()
+
+    for item, why in plan.kept:
+        log.append(
+            ImportChange(
+                run=undo, kind=Kind.ITEM_KEPT, item=item, title=item.title, before={"reason": why}
+            )
+        )
+    if plan.tags_created:
+        unused = Tag.objects.filter(
+            pk__in=plan.tags_created, tagged_items__isnull=True, digests__isnull=True
+        )
+        Tag.objects.filter(pk__in=list(unused.values_list("pk", flat=True))).delete()
+    ImportChange.objects.bulk_create(log)
+
+    undo.removed = len(plan.remove)
+    undo.restored = len(plan.restore)
+    undo.kept = len(plan.kept)
+    undo.finished_at = timezone.now()
+    undo.save()
+    return undo
+
+
+def _restore_digest(digest_id, before):
+    digest = Digest.objects.filter(pk=digest_id).first()
+    if digest is None:
+        return
+    digest.name, digest.tag_id, digest.tag_name = (
+        before["name"],
+        before["tag_id"],
+        before["tag_name"],
+    )
+    digest.page, digest.run_id = before["page"], before["run_id"]
+    digest.imported_at = _parse_time(before["imported_at"])
+    digest.save()
+    digest.entries.all().delete()
+    existing = set(
+        Item.objects.filter(pk__in=[item_id for _, item_id in before["entries"]]).values_list(
+            "pk", flat=True
+        )
+    )
+    DigestEntry.objects.bulk_create(
+        DigestEntry(digest=digest, item_id=item_id, position=position)
+        for position, item_id in before["entries"]
+        if item_id in existing
+    )
+
+
+def _parse_time(value):
+    return datetime.fromisoformat(value) if value else None
