@@ -156,7 +156,7 @@ def rename_tag(tag, new_name):
     A name that differs only by case or punctuation ("Kim Jong Un" -> "Kim Jong-un") keeps the
     key; then only the display name and, if it changes, the slug move.
     """
-    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    given, tag = tag, Tag.objects.select_for_update().get(pk=tag.pk)
     old_name, old_slug = tag.name, tag.slug
     if new_name == old_name:
         return tag
@@ -172,6 +172,7 @@ def rename_tag(tag, new_name):
     tag.save()
     if tag_key(old_name) != new_key:
         TagAlias.objects.create(tag=tag, name=old_name)
+    given.name, given.slug, given.name_key = tag.name, tag.slug, tag.name_key
     return tag
 
 

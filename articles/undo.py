@@ -52,24 +52,22 @@ def plan_undo(run):
     def edited_since(item):
         return item.edited_at is not None and item.edited_at >= run.started_at
 
+    def reason_to_keep(item, written_hash):
+        if edited_since(item):
+            return EDITED_SINCE
+        if item.import_hash != written_hash:
+            return CHANGED_BY_LATER_IMPORT
+        return None
+
     for change in changes:
         item = change.item
-        if change.kind == Kind.ITEM_CREATED and item is not None:
-            if edited_since(item):
-                plan.kept.append((item, EDITED_SINCE))
+        if change.kind in (Kind.ITEM_CREATED, Kind.ITEM_UPDATED) and item is not None:
+            why = reason_to_keep(item, change.before["after_hash"])
+            if why is not None:
+                plan.kept.append((item, why))
                 kept_ids.add(item.pk)
-            elif item.import_hash != change.before["after_hash"]:
-                plan.kept.append((item, CHANGED_BY_LATER_IMPORT))
-                kept_ids.add(item.pk)
-            else:
+            elif change.kind == Kind.ITEM_CREATED:
                 plan.remove.append(item)
-        elif change.kind == Kind.ITEM_UPDATED and item is not None:
-            if edited_since(item):
-                plan.kept.append((item, EDITED_SINCE))
-                kept_ids.add(item.pk)
-            elif item.import_hash != change.before["after_hash"]:
-                plan.kept.append((item, CHANGED_BY_LATER_IMPORT))
-                kept_ids.add(item.pk)
             else:
                 plan.restore.append((item, change.before))
         elif change.kind == Kind.DIGEST_CREATED:

@@ -2,10 +2,12 @@
 turns these into the full public pages."""
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from .models import Item, Tag
+from .tags import old_slug_redirect
 
 
 class HomeView(ListView):
@@ -38,6 +40,16 @@ class TagView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A slug retired by a rename or merge: 301 to the tag's page (no cost otherwise).
+            redirect = old_slug_redirect(request, kwargs["slug"])
+            if redirect is None:
+                raise
+            return redirect
 
 
 class ItemView(DetailView):
