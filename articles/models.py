@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -126,6 +127,18 @@ class TaggedItem(ItemBase):
         ]
 
 
+class ItemRevision(models.Model):
+    """What a revision of an item keeps besides its fields: its tags' names, when known.
+
+    Taggit's manager is no ManyToManyField, so simple-history cannot track it. Editors' saves
+    and deletions record the names here (None: a bulk path that did not look them up)."""
+
+    tag_names = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class ItemQuerySet(models.QuerySet):
     def published(self, at=None):
         """What readers may see: published, inside [published_at, unpublish_at).
@@ -188,7 +201,7 @@ class Item(models.Model):
 
     objects = ItemQuerySet.as_manager()
     # Revisions of every save, bulk action and import, deletions included (django-simple-history).
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(bases=[ItemRevision])
 
     class Meta:
         permissions = [("publish_item", "Can publish, unpublish and schedule items")]
@@ -384,3 +397,13 @@ class DigestEntry(models.Model):
 
     def __str__(self):
         return f"{self.digest.name} #{self.position}"
+
+
+def _record_tag_names(sender, instance, history_instance, **kwargs):
+    # Set by whoever knows the tags at that moment: the admin form, the delete path.
+    names = getattr(instance, "_history_tag_names", None)
+    if names is not None:
+        history_instance.tag_names = names
+
+
+pre_create_historical_record.connect(_record_tag_names, sender=Item.history.model)

@@ -3,29 +3,47 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+
+ROLES = ("Editors", "Importers")
 
 
 class Command(BaseCommand):
     help = (
-        "Create a staff account named USERNAME (default: editor) with a random password, "
-        "printed once, unless the account already exists."
+        "Create a staff account named USERNAME (default: editor) in the Editors and Importers "
+        "groups, with a random password printed once. An existing account keeps its password "
+        "and is put in both groups."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="editor")
 
     def handle(self, *args, username, **options):
+        groups = list(Group.objects.filter(name__in=ROLES))
+        if len(groups) != len(ROLES):
+            raise CommandError(
+                f"expected the groups {', '.join(ROLES)} (made by migrations), found "
+                f"{', '.join(g.name for g in groups) or 'none'}: run `manage.py migrate` first"
+            )
         User = get_user_model()
-        if User.objects.filter(username=username).exists():
-            self.stdout.write(f"Account {username!r} exists; its password is unchanged.")
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            user.groups.add(*groups)
+            self.stdout.write(
+                f"Account {username!r} exists; its password is unchanged; it is in "
+                f"{' and '.join(ROLES)}."
+            )
             return
         password = secrets.token_urlsafe(12)
-        # Superuser until the editors' roles land; then it joins the Editors group instead.
-        User.objects.create_superuser(username=username, email="", password=password)
+        # Not a superuser: the roles say what an editor may do, and user management is not it.
+        user = User.objects.create_user(username=username, password=password, is_staff=True)
+        user.groups.add(*groups)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created account {username!r} with password {password} "
+                f"Created account {username!r} (Editors and Importers) with password {password} "
                 "(shown once; change it in the admin)."
             )
         )
