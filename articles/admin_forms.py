@@ -260,9 +260,11 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
+        if not data:
+            return single(None, initial)  # "This field is required."
         if isinstance(data, list | tuple):
             return [single(part, initial) for part in data]
-        return [single(data, initial)] if data else single(data, initial)
+        return [single(data, initial)]
 
 
 class DigestUploadForm(forms.Form):

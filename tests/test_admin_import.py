@@ -1,0 +1,212 @@
+"""Importing from the admin (upload, preview, confirm), import runs, and undo."""
+
+import re
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.models import Digest, ImportRun, Item, PendingUpload, Tag
+from tests.admin_support import make_user
+from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, digest_text, run_command
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = reverse("admin:articles_importrun_import")
+CONFIRM = reverse("admin:articles_importrun_import_confirm")
+
+
+@pytest.fixture
+def importer(client):
+    user = make_user("importer", "Importers")
+    client.force_login(user)
+    return user
+
+
+def upload(name, data):
+    return SimpleUploadedFile(name, data if isinstance(data, bytes) else data.encode())
+
+
+def preview(client, *files, **fields):
+    return client.post(IMPORT, {"files": list(files), "status": "published", **fields})
+
+
+def confirm_data(page):
+    """The hidden inputs of the preview's confirm form, as the browser would post them."""
+    form = page.text[page.text.index(CONFIRM) :]
+    data = {}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form):
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def table_state():
+    return (Item.objects.count(), Tag.objects.count(), Digest.objects.count())
+
+
+class TestUpload:
+    def test_the_preview_reports_each_file_and_writes_nothing(self, client, importer):
+        run_command("import_digests", str(SEED_PAGE_1))
+        editor = make_user("editor", "Editors")
+        edited = Item.objects.first()
+        edited.title = "An editor's title"
+        edited.mark_edited(editor)
+        edited.save()
+        changed_copy = SEED_PAGE_1.read_text().replace("will be", "would be", 1)
+        before = table_state()
+
+        page = preview(
+            client,
+            upload("001_page2.txt", SEED_PAGE_2.read_bytes()),
+            upload("000_again.txt", changed_copy),
+            upload("bad.txt", "Contents tagged with Asia\n\nno bullet here"),
+        )
+
+        assert page.status_code == 200
+        text = page.text
+        assert "Nothing has been written yet" in text
+        rows = page.context["reports"]
+        assert [(r["report"].name, r["created"], r["report"].status) for r in rows] == [
+            ("001_page2.txt", 10, "imported"),
+            ("000_again.txt", 0, "imported"),
+            ("bad.txt", 0, "failed"),
+        ]
+        assert "bad.txt:3: expected" in text  # the error with its line number
+        # The first item was retitled by an editor and changed on the wire: a conflict.
+        assert [(o.title, o.line) for o in rows[1]["conflicts"]] == [
+            ("Russian ambassador: North Korean workers could help to rebuild Donbas", 3)
+        ]
+        assert rows[1]["updated"] == 0
+        assert "In all: 10 new" in text
+        assert table_state() == before
+        assert ImportRun.objects.count() == 1  # the command's run only: the dry run logs none
+
+    def test_a_conflict_with_an_editors_change_is_shown(self, client, importer):
+        data = digest_text("Asia", ("Story", ["Old.\u00a0…"]))
+        page = preview(client, upload("a.txt", data))
+        client.post(CONFIRM, confirm_data(page))
+        item = Item.objects.get()
+        item.mark_edited(importer)
+        item.save()
+
+        page = preview(client, upload("b.txt", digest_text("Asia", ("Story", ["New.\u00a0…"]))))
+
+        assert "Story (line 3): editor's version kept" in page.text
+
+    def test_confirm_imports_exactly_what_was_previewed(self, client, importer):
+        page = preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()))
+        assert PendingUpload.objects.count() == 1
+
+        response = client.post(CONFIRM, confirm_data(page), follow=True)
+
+        run = ImportRun.objects.get()
+        assert (run.origin, run.user, run.created, run.files_imported) == (
+            "admin",
+            importer,
+            10,
+            1,
+        )
+        assert Item.objects.published().count() == 10
+        assert response.redirect_chain[-1][0] == reverse(
+            "admin:articles_importrun_change", args=[run.pk]
+        )
+        assert [str(m) for m in get_messages(response.wsgi_request)] == [
+            "Imported 1 file: 10 created, 0 updated, 0 unchanged, 0 conflicts "
+            "(editor's version kept), 0 errors."
+        ]
+        assert not PendingUpload.objects.exists()
+
+    def test_draft_status_is_carried_to_the_confirm(self, client, importer):
+        page = preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()), status="draft")
+
+        client.post(CONFIRM, confirm_data(page))
+
+        assert set(Item.objects.values_list("status", flat=True)) == {"draft"}
+
+    def test_a_confirm_for_other_files_than_previewed_is_refused(self, client, importer):
+        page = preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()))
+        data = confirm_data(page)
+        PendingUpload.objects.update(data=digest_text("Changed", "X").encode())
+
+        response = client.post(CONFIRM, data, follow=True)
+
+        assert "found them gone or changed: upload them again" in response.text
+        assert Item.objects.count() == 0
+        other = {**data, "sha256": ["0" * 64]}
+        response = client.post(CONFIRM, other, follow=True)
+        assert "found them gone or changed" in response.text
+
+    def test_another_users_upload_cannot_be_confirmed(self, client, importer):
+        page = preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()))
+        data = confirm_data(page)
+        client.force_login(make_user("other", "Importers"))
+
+        client.post(CONFIRM, data)
+
+        assert Item.objects.count() == 0
+
+    def test_uploading_nothing_asks_for_files(self, client, importer):
+        response = client.post(IMPORT, {"status": "published"})
+
+        assert "This field is required" in response.text
+
+
+class TestRuns:
+    def test_the_run_detail_lists_files_counts_warnings_and_items(self, client, importer):
+        text = digest_text("Asia", "One", "Two", "one")  # "one" repeats "One": a warning
+        page = preview(client, upload("000_a.txt", text))
+        client.post(CONFIRM, confirm_data(page))
+        run = ImportRun.objects.get()
+
+        detail = client.get(reverse("admin:articles_importrun_change", args=[run.pk])).text
+
+        assert "000_a.txt (Asia, page 1)" in detail
+        assert "duplicate title" in detail
+        for title in ("One", "Two"):
+            assert f">{title}</a>" in detail
+        assert "Item created" in detail
+        assert "Undo this run" in detail
+        listing = client.get(reverse("admin:articles_importrun_changelist")).text
+        assert str(run) in listing and "Import digests" in listing
+
+    def test_runs_are_read_only(self, client, importer):
+        run_command("import_digests", str(SEED_PAGE_1))
+        run = ImportRun.objects.get()
+
+        detail = client.get(reverse("admin:articles_importrun_change", args=[run.pk]))
+        client.post(reverse("admin:articles_importrun_change", args=[run.pk]), {"files": "99"})
+
+        assert 'name="files"' not in detail.text
+        assert ImportRun.objects.get().files == 1
+        assert client.get(reverse("admin:articles_importrun_add")).status_code == 403
+        delete = client.post(reverse("admin:articles_importrun_delete", args=[run.pk]))
+        assert delete.status_code == 403
+
+
+class TestUndo:
+    def test_undo_shows_the_plan_then_keeps_edited_items(self, client, importer):
+        run_command("import_digests", str(SEED_PAGE_1))
+        run = ImportRun.objects.get()
+        edited = Item.objects.first()
+        edited.title = "Kept by the editor"
+        edited.mark_edited(make_user("editor", "Editors"))
+        edited.save()
+        undo_url = reverse("admin:articles_importrun_undo", args=[run.pk])
+
+        plan = client.get(undo_url).text
+        assert "Remove 9 items it created" in plan
+        assert "Keep 1 item changed since" in plan
+        assert "Kept by the editor: edited by an editor since the import" in plan
+
+        response = client.post(undo_url, follow=True)
+
+        assert list(Item.objects.values_list("title", flat=True)) == ["Kept by the editor"]
+        undo = ImportRun.objects.get(origin="undo")
+        assert (undo.undo_of, undo.user, undo.removed, undo.kept) == (run, importer, 9, 1)
+        assert [str(m) for m in get_messages(response.wsgi_request)] == [
+            f"Undid {run}: 9 items removed, 0 items restored, 1 item kept (changed since)."
+        ]
+        assert "Item kept: edited since" in response.text
+        again = client.post(undo_url, follow=True)
+        assert "undone already" in again.text
