@@ -206,9 +206,9 @@ class ItemAdmin(SimpleHistoryAdmin):
     list_max_show_all = 500
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    prepopulated_fields = {"slug": ["title"]}
     actions = ["publish", "unpublish", "schedule", "add_tag", "remove_tag"]
     history_list_display = ["status", "tag_names"]
+    object_history_template = "admin/articles/item/object_history.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "tag_names", "teaser"]}),
         (
@@ -270,7 +270,9 @@ class ItemAdmin(SimpleHistoryAdmin):
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj is not None else self.prepopulated_fields
+        # Only when adding: the slug is read-only afterwards. (Not the class attribute:
+        # simple-history's revert view reads that one and the form has no slug there.)
+        return {} if obj is not None else {"slug": ["title"]}
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term or connection.vendor != "postgresql":
@@ -426,8 +428,32 @@ class ItemAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.deleted_view),
                 name="articles_item_deleted",
             ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_item_compare",
+            ),
             *super().get_urls(),
         ]
+
+    def compare_view(self, request, object_id):
+        """What changed between any two revisions of an item (?from=…&to=… history ids)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        revisions = Item.history.filter(id=object_id).select_related("history_user")
+        first = get_object_or_404(revisions, history_id=request.GET.get("from") or 0)
+        second = get_object_or_404(revisions, history_id=request.GET.get("to") or 0)
+        older, newer = sorted([first, second], key=lambda r: (r.history_date, r.history_id))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Changes to “{newer.title}”",
+            "opts": self.model._meta,
+            "object_id": object_id,
+            "older": older,
+            "newer": newer,
+            "changes": revision_changes(older, newer),
+        }
+        return TemplateResponse(request, "admin/articles/item/compare.html", context)
 
     def deleted_view(self, request):
         """Deleted items, newest first, each with a link to restore it from its history."""
@@ -853,6 +879,15 @@ class ImportRunAdmin(ReadOnlyAdmin):
             "plan": undo.plan_undo(run),
         }
         return TemplateResponse(request, "admin/articles/importrun/undo.html", context)
+
+
+def revision_changes(older, newer):
+    """(field, before, after) for each field that differs between two revisions."""
+    delta = newer.diff_against(older, excluded_fields=["updated_at"])
+    changes = [(change.field, change.old, change.new) for change in delta.changes]
+    if None not in (older.tag_names, newer.tag_names) and older.tag_names != newer.tag_names:
+        changes.append(("tags", ", ".join(older.tag_names), ", ".join(newer.tag_names)))
+    return changes
 
 
 def _lines(values):
