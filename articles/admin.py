@@ -54,6 +54,10 @@ from .paginators import EstimatedCountPaginator
 from .tagging import tag_key
 from .tags import find_tag, get_or_create_tag, merge_tags, plan_merge, rename_tag, tags_for_names
 
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Curate items and tags, import digests"
+
 PENDING_UPLOAD_LIFETIME = timedelta(days=1)
 RUN_ITEMS_SHOWN = 200
 

@@ -8,6 +8,7 @@ from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.widgets import SELECT2_TRANSLATIONS
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from .editing import check_schedule
@@ -177,11 +178,10 @@ class ItemForm(forms.ModelForm):
         status = cleaned.get("status", self.instance.status)
         publish_at = cleaned.get("published_at", self.instance.published_at)
         unpublish_at = cleaned.get("unpublish_at", self.instance.unpublish_at)
-        if status == Item.Status.PUBLISHED and publish_at is None:
-            self.add_error(
-                "published_at", "expected a publication time for a published item, found none"
-            )
-        elif publish_at is not None and unpublish_at is not None and unpublish_at <= publish_at:
+        if status == Item.Status.PUBLISHED and publish_at is None and "published_at" in cleaned:
+            # Publishing with no time given means now.
+            cleaned["published_at"] = publish_at = timezone.now()
+        if publish_at is not None and unpublish_at is not None and unpublish_at <= publish_at:
             self.add_error("unpublish_at", "expected a time after the publication time")
         return cleaned
 

@@ -211,3 +211,16 @@ class TestScheduling:
         assert response.status_code == 302
         assert not Item.objects.published().exists()
         assert Item.objects.published(at=timezone.now() + timedelta(hours=3)).get() == item
+
+    def test_publishing_in_the_form_with_no_time_means_now(self, client, editor):
+        item = make_item("One", status="draft")
+        before = timezone.now()
+
+        client.post(
+            reverse("admin:articles_item_change", args=[item.pk]),
+            {"title": "One", "teaser": item.teaser, "status": "published"},
+        )
+
+        item.refresh_from_db()
+        assert item.status == "published" and before <= item.published_at <= timezone.now()
+        assert list(Item.objects.published()) == [item]

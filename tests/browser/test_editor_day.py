@@ -1,0 +1,73 @@
+"""An editor's day in a real Chromium: find, retitle, tag, publish, then an import keeps it."""
+
+import re
+
+import pytest
+
+from articles.models import Item, Tag
+from tests.admin_support import make_user
+from tests.helpers import SEED_PAGE_1, digest_text, run_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ORIGINAL = "Russian ambassador: North Korean workers could help to rebuild Donbas"
+RETITLED = "North Korean workers may help rebuild Donbas, says envoy"
+
+
+def test_an_editors_day(page, tmp_path, console_errors):
+    run_command("import_digests", "--status", "draft", str(SEED_PAGE_1))
+    Tag.objects.create(name="Climate change")
+    make_user("editor", "Editors", "Importers")
+
+    # Log in.
+    page.goto("/admin/login/?next=/admin/articles/item/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "secret-pass-123")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/articles/item/")
+
+    # Find the item by search and open it.
+    page.fill("#searchbar", "ambassador Donbas")
+    page.press("#searchbar", "Enter")
+    page.wait_for_url(re.compile(r".*\?q=ambassador"))
+    page.get_by_role("link", name=ORIGINAL).click()
+    page.wait_for_selector("#id_title")
+
+    # Retitle it, add a tag through the autocomplete, publish it.
+    page.fill("#id_title", RETITLED)
+    page.locator(".field-tag_names .select2-selection").click()
+    page.keyboard.type("clim")
+    page.locator(".select2-results__option", has_text="Climate change").click()
+    page.select_option("#id_status", "published")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+
+    item = Item.objects.get(title=RETITLED)
+    assert sorted(tag.name for tag in item.tags.all()) == ["Climate change", "North Korea"]
+    assert item.edited_by.username == "editor"
+
+    # The public tag page shows the new title.
+    page.goto("/tags/climate-change/")
+    assert page.get_by_role("heading", name=RETITLED).is_visible()
+
+    # An import that carries the original title and a newer wire text keeps the editor's work.
+    digest = tmp_path / "000_update.txt"
+    digest.write_text(
+        digest_text("North Korea", (ORIGINAL, ["A newer wire text.\u00a0…"])), encoding="utf-8"
+    )
+    page.goto("/admin/articles/importrun/import/")
+    page.set_input_files("#id_files", str(digest))
+    page.click("input[value=Preview]")
+    preview = page.locator("#import-preview").inner_text()
+    assert "editor's version kept" in preview
+    page.click("input[value='Import these files']")
+    page.wait_for_selector(".messagelist .success")
+    assert "1 conflict (editor's version kept)" in page.locator(".messagelist").inner_text()
+
+    page.goto("/tags/north-korea/")
+    assert page.get_by_role("heading", name=RETITLED).is_visible()
+    assert page.get_by_text(ORIGINAL).count() == 0
+    item.refresh_from_db()
+    assert (item.title, item.status) == (RETITLED, "published")
+    assert "A newer wire text" not in item.teaser
+    assert [(m.text, m.location) for m in console_errors] == []
