@@ -1,0 +1,160 @@
+"""Measure the editors' changelists at scale: python -m bench.admin [--items N] [--tags N].
+
+Fills a separate database (Django's test database for DATABASE_URL, kept between runs so the
+million rows are generated once) with synthetic items, tags and tag links in a few set-based
+INSERTs, then times the item and tag changelists through the test client (a logged-in
+superuser), as an editor loads them: unfiltered, searched, filtered, sorted. Prints the median
+time and the number of SQL queries of each page. PostgreSQL is the target (DATABASE_URL);
+without it the same runs on SQLite.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from articles.models import Item, Tag, TaggedItem  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+
+PAGES = [
+    ("items, first page", "/admin/articles/item/"),
+    ("items, page 100", "/admin/articles/item/?p=100"),
+    ("items, sorted by title", "/admin/articles/item/?o=1"),
+    ("items, drafts", "/admin/articles/item/?status__exact=draft"),
+    ("items, one tag", "/admin/articles/item/?tag=bench-tag-7"),
+    ("items, search", "/admin/articles/item/?q=summit+17"),
+    ("tags, first page", "/admin/articles/tag/"),
+    ("tags, sorted by items", "/admin/articles/tag/?o=-2"),
+    ("tags, search", "/admin/articles/tag/?q=tag+99"),
+]
+
+
+def say(text, stream=sys.stdout):
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def numbers(count):
+    """A row source of 1..count that PostgreSQL and SQLite both understand."""
+    return (
+        f"WITH RECURSIVE numbers(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM numbers "
+        f"WHERE n < {int(count)}) SELECT n FROM numbers"
+    )
+
+
+def minutes_ago(column):
+    if connection.vendor == "postgresql":
+        return f"now() - {column} * interval '1 minute'"
+    return f"datetime('now', '-' || {column} || ' minutes')"
+
+
+def fill(items, tags):
+    """Items (every tenth a draft), tags, one link an item plus a second for every tenth."""
+    now = "now()" if connection.vendor == "postgresql" else "datetime('now')"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO articles_tag (name, slug, name_key, description) "
+            f"SELECT 'Bench tag ' || n, 'bench-tag-' || n, 'bench tag ' || n, '' "
+            f"FROM ({numbers(tags)}) AS t"
+        )
+        cursor.execute(
+            f"INSERT INTO articles_item (title, slug, teaser, status, published_at, "
+            f"created_at, updated_at, import_key, import_hash) "
+            f"SELECT 'Bench item ' || n || ' on the summit and harvest', 'bench-item-' || n, "
+            f"'A paragraph of item ' || n || ' about missiles, rice and talks.', "
+            f"CASE WHEN n % 10 = 0 THEN 'draft' ELSE 'published' END, {minutes_ago('n')}, "
+            f"{now}, {now}, 'bench-' || n, '' FROM ({numbers(items)}) AS t"
+        )
+        first_item = Item.objects.order_by("id").values_list("id", flat=True).first()
+        first_tag = Tag.objects.order_by("id").values_list("id", flat=True).first()
+        cursor.execute(
+            "INSERT INTO articles_taggeditem (tag_id, content_object_id, position) "
+            "SELECT %s + (i.id - %s) %% %s, i.id, i.id FROM articles_item i",
+            [first_tag, first_item, tags],
+        )
+        cursor.execute(
+            "INSERT INTO articles_taggeditem (tag_id, content_object_id, position) "
+            "SELECT %s + (i.id - %s + 1) %% %s, i.id, i.id FROM articles_item i "
+            "WHERE i.id %% 10 = 0",
+            [first_tag, first_item, tags],
+        )
+        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would keep them
+
+
+def measure(client, url, repeat):
+    timings = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, secure=True)
+            timings.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: expected 200, found {response.status_code}")
+        queries = len(captured)
+        counts = [q["sql"] for q in captured if q["sql"].upper().startswith("SELECT COUNT(*)")]
+    return statistics.median(timings), queries, counts
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--tags", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    options = parser.parse_args(argv)
+
+    setup_test_environment()
+    # A database of its own, kept between runs (generated once, reused after), apart from the
+    # one the test suite creates and drops.
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "postgresql":
+        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_admin"
+    else:
+        DATA.mkdir(parents=True, exist_ok=True)
+        test_settings["NAME"] = str(DATA / "admin.sqlite3")
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+    if Item.objects.count() != options.items or Tag.objects.count() != options.tags:
+        say(f"Filling {options.items:,} items and {options.tags:,} tags…", sys.stderr)
+        TaggedItem.objects.all().delete()
+        Item.objects.all().delete()
+        Tag.objects.all().delete()
+        started = time.perf_counter()
+        fill(options.items, options.tags)
+        say(f"  filled in {time.perf_counter() - started:.0f} s", sys.stderr)
+
+    User = get_user_model()
+    user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
+        "bench", password=None
+    )
+    client = Client()
+    client.force_login(user)
+    say(
+        f"Admin changelists on {connection.vendor}, {Item.objects.count():,} items, "
+        f"{Tag.objects.count():,} tags, {TaggedItem.objects.count():,} links; "
+        f"median of {options.repeat}:"
+    )
+    for label, url in PAGES:
+        seconds, queries, counts = measure(client, url, options.repeat)
+        full = any("WHERE" not in sql.upper() for sql in counts)
+        note = "  (exact COUNT(*) of the whole table!)" if full else ""
+        say(f"  {label:<24} {seconds * 1000:8.1f} ms  {queries:3d} queries{note}")
+
+
+if __name__ == "__main__":
+    main()
