@@ -815,9 +815,11 @@ class ImportRunAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return redirect("admin:articles_importrun_import")
-        pending = list(
-            PendingUpload.objects.filter(batch=request.POST.get("batch"), user=request.user)
-        )
+        try:
+            batch = uuid.UUID(request.POST.get("batch", ""))
+        except ValueError:
+            batch = None
+        pending = list(PendingUpload.objects.filter(batch=batch, user=request.user))
         previewed = sorted(request.POST.getlist("sha256"))
         stored = sorted(p.sha256 for p in pending)
         intact = all(hashlib.sha256(bytes(p.data)).hexdigest() == p.sha256 for p in pending)

@@ -133,9 +133,9 @@ class TestUpload:
 
         assert "found them gone or changed: upload them again" in response.text
         assert Item.objects.count() == 0
-        other = {**data, "sha256": ["0" * 64]}
-        response = client.post(CONFIRM, other, follow=True)
-        assert "found them gone or changed" in response.text
+        for tampered in ({"sha256": ["0" * 64]}, {"batch": ["not-a-batch"]}):
+            response = client.post(CONFIRM, {**data, **tampered}, follow=True)
+            assert "found them gone or changed" in response.text
 
     def test_another_users_upload_cannot_be_confirmed(self, client, importer):
         page = preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()))
