@@ -228,6 +228,8 @@ class Item(models.Model):
             models.Index(fields=["status", "-published_at"], name="articles_item_latest"),
             # The admin's list: every item in this order, first page without a sort of all.
             models.Index(fields=["-published_at", "id"], name="articles_item_admin_order"),
+            # Sorting the admin's list by title (the admin adds "-pk" to make it total).
+            models.Index(fields=["title", "-id"], name="articles_item_admin_title"),
         ]
 
     def __str__(self):
