@@ -156,7 +156,7 @@ def main(argv=None):
     for label, url in PAGES:
         seconds, queries, counts = measure(client, url, options.repeat)
         full = any("WHERE" not in sql.upper() for sql in counts)
-        note = "  (exact COUNT(*) of the whole table!)" if full else ""
+        note = "  (whole table counted exactly)" if full else ""
         say(f"  {label:<24} {seconds * 1000:8.1f} ms  {queries:3d} queries{note}")
 
 
