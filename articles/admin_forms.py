@@ -156,6 +156,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["title", "slug", "teaser", "status", "published_at", "unpublish_at"]
+        widgets = {"title": forms.TextInput(attrs={"class": "vLargeTextField"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,3 +30,10 @@ def make_item(title, *tag_names, **fields):
 
 def tag_names(item):
     return sorted(tag.name for tag in Tag.objects.filter(tagged_items__content_object=item))
+
+
+def log_in(client, username, *groups):
+    """A staff user in these groups, logged in on client."""
+    user = make_user(username, *groups)
+    client.force_login(user)
+    return user

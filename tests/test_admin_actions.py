@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles import editing
 from articles.models import Item, Tag
-from tests.admin_support import make_item, make_user, tag_names
+from tests.admin_support import log_in, make_item, tag_names
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,7 @@ CHANGELIST = reverse("admin:articles_item_changelist")
 
 @pytest.fixture
 def editor(client):
-    user = make_user("editor", "Editors")
-    client.force_login(user)
-    return user
+    return log_in(client, "editor", "Editors")
 
 
 def act(client, action, items, **extra):

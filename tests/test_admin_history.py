@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.importing import DigestSource, import_digests
 from articles.models import ImportRun, Item
-from tests.admin_support import make_user, tag_names
+from tests.admin_support import log_in, tag_names
 from tests.helpers import digest_text
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +17,7 @@ History = Item.history.model
 
 @pytest.fixture
 def editor(client):
-    user = make_user("editor", "Editors")
-    client.force_login(user)
-    return user
+    return log_in(client, "editor", "Editors")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Digest, ImportRun, Item, PendingUpload, Tag
-from tests.admin_support import make_user
+from tests.admin_support import log_in, make_user
 from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, digest_text, run_command
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,7 @@ CONFIRM = reverse("admin:articles_importrun_import_confirm")
 
 @pytest.fixture
 def importer(client):
-    user = make_user("importer", "Importers")
-    client.force_login(user)
-    return user
+    return log_in(client, "importer", "Importers")
 
 
 def upload(name, data):

@@ -14,7 +14,7 @@ from articles.admin import ItemAdmin
 from articles.importing import DigestSource, import_digests
 from articles.models import ImportRun, Item, Tag
 from articles.tags import add_alias
-from tests.admin_support import make_item, make_user, tag_names
+from tests.admin_support import log_in, make_item, tag_names
 from tests.helpers import SEED_PAGE_2, SEEDS, digest_text, run_command
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,7 @@ CHANGELIST = reverse("admin:articles_item_changelist")
 
 @pytest.fixture
 def editor(client):
-    user = make_user("editor", "Editors")
-    client.force_login(user)
-    return user
+    return log_in(client, "editor", "Editors")
 
 
 def change_url(item):

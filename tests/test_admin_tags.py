@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.admin import TagAdmin
 from articles.models import Item, Tag, TagAlias, TagMerge
-from tests.admin_support import make_item, make_user, tag_names
+from tests.admin_support import log_in, make_item, tag_names
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,7 @@ CHANGELIST = reverse("admin:articles_tag_changelist")
 
 @pytest.fixture
 def editor(client):
-    user = make_user("editor", "Editors")
-    client.force_login(user)
-    return user
+    return log_in(client, "editor", "Editors")
 
 
 def change_url(tag):
