@@ -30,7 +30,25 @@ class Tag(TagBase):
 
     def save(self, *args, **kwargs):
         self.name_key = tag_key(self.name)
+        if self._state.adding and not self.slug:
+            self.slug = self.available_slug(self.name)
         super().save(*args, **kwargs)
+
+    def available_slug(self, name):
+        """A slug for name that no other tag has now or had before: a retired slug keeps
+        redirecting to its tag rather than being taken over by a new one."""
+        base = self.slugify(name)
+        others = Tag.objects.exclude(pk=self.pk) if self.pk else Tag.objects.all()
+        taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+        retired = TagOldSlug.objects.filter(slug__startswith=base)
+        if self.pk:
+            retired = retired.exclude(tag=self)
+        taken.update(retired.values_list("slug", flat=True))
+        slug, attempt = base, 0
+        while slug in taken:
+            attempt += 1
+            slug = self.slugify(name, attempt)
+        return slug
 
     def slugify(self, tag, i=None):
         # taggit calls this to build the slug; ours is ASCII so that <slug:> URLs match.

@@ -131,24 +131,6 @@ def add_alias(tag, name):
     return TagAlias.objects.create(tag=tag, name=name)
 
 
-def _unique_slug(tag, name):
-    """A slug for tag named name that no other tag has now or had before."""
-    base = tag.slugify(name)
-    taken = set(
-        Tag.objects.exclude(pk=tag.pk).filter(slug__startswith=base).values_list("slug", flat=True)
-    )
-    taken.update(
-        TagOldSlug.objects.exclude(tag=tag)
-        .filter(slug__startswith=base)
-        .values_list("slug", flat=True)
-    )
-    slug, counter = base, 1
-    while slug in taken:
-        counter += 1
-        slug = f"{base}-{counter}"
-    return slug
-
-
 @transaction.atomic
 def rename_tag(tag, new_name):
     """Rename tag; its old slug keeps answering (301) and its old name becomes an alias.
@@ -164,7 +146,7 @@ def rename_tag(tag, new_name):
     new_key = tag_key(new_name)
     # The new name may have been an alias of this very tag: it is the name now.
     TagAlias.objects.filter(tag=tag, name_key=new_key).delete()
-    new_slug = _unique_slug(tag, new_name)
+    new_slug = tag.available_slug(new_name)
     if new_slug != old_slug:
         TagOldSlug.objects.filter(tag=tag, slug=new_slug).delete()  # renamed back
         TagOldSlug.objects.create(tag=tag, slug=old_slug)

@@ -170,6 +170,15 @@ class TestRename:
         assert tag.slug == "climate-change-2"
         assert tag_services.resolve_tag_slug("climate-change") == (other, True)
 
+    def test_a_new_tag_does_not_take_over_a_retired_slug(self, client):
+        other = Tag.objects.create(name="Climate change")
+        tag_services.rename_tag(other, "Climate")
+
+        new = Tag.objects.create(name="Climate-change!")
+
+        assert new.slug == "climate-change-2"
+        assert client.get("/tags/climate-change/")["Location"] == "/tags/climate/"
+
 
 class TestMerge:
     def test_items_keep_every_other_tag_and_get_the_target_once(self):
