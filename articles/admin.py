@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -367,30 +368,33 @@ class ItemAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm("articles.publish_item")
 
-    def _report(self, request, count, done):
-        self.message_user(request, f"{plural(count, 'item')} {done}.", messages.SUCCESS)
+    def _report(self, request, changed, done):
+        # One LogEntry an item (one INSERT for all), as the admin logs a single change.
+        message = f"{done[0].upper()}{done[1:]} (bulk action)."
+        LogEntry.objects.log_actions(request.user.pk, changed, CHANGE, change_message=message)
+        self.message_user(request, f"{plural(len(changed), 'item')} {done}.", messages.SUCCESS)
 
     @admin.action(description="Publish selected items now", permissions=["publish"])
     def publish(self, request, queryset):
-        count = editing.publish_items(queryset, user=request.user)
-        self._report(request, count, "published")
+        changed = editing.publish_items(queryset, user=request.user)
+        self._report(request, changed, "published")
 
     @admin.action(description="Unpublish selected items (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = editing.unpublish_items(queryset, user=request.user)
-        self._report(request, count, "unpublished")
+        changed = editing.unpublish_items(queryset, user=request.user)
+        self._report(request, changed, "unpublished")
 
     @admin.action(description="Schedule selected items…", permissions=["publish"])
     def schedule(self, request, queryset):
         form = ScheduleForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            count = editing.schedule_items(
+            changed = editing.schedule_items(
                 queryset,
                 publish_at=form.cleaned_data["published_at"],
                 unpublish_at=form.cleaned_data["unpublish_at"],
                 user=request.user,
             )
-            self._report(request, count, "scheduled")
+            self._report(request, changed, "scheduled")
             return None
         return _action_page(
             self, request, queryset, title="Schedule items", form=form, action="schedule"
@@ -401,8 +405,8 @@ class ItemAdmin(SimpleHistoryAdmin):
         form = ChooseTagForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             tag, _ = get_or_create_tag(form.cleaned_data["tag"])
-            count = editing.add_tag(queryset, tag, user=request.user)
-            self._report(request, count, f"tagged “{tag.name}”")
+            changed = editing.add_tag(queryset, tag, user=request.user)
+            self._report(request, changed, f"tagged “{tag.name}”")
             return None
         return _action_page(self, request, queryset, title="Add a tag", form=form, action="add_tag")
 
@@ -416,8 +420,8 @@ class ItemAdmin(SimpleHistoryAdmin):
                     "tag", f"expected an existing tag, found {form.cleaned_data['tag']!r}"
                 )
             else:
-                count = editing.remove_tag(queryset, tag, user=request.user)
-                self._report(request, count, f"untagged “{tag.name}”")
+                changed = editing.remove_tag(queryset, tag, user=request.user)
+                self._report(request, changed, f"untagged “{tag.name}”")
                 return None
         return _action_page(
             self, request, queryset, title="Remove a tag", form=form, action="remove_tag"

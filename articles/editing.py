@@ -25,12 +25,12 @@ def _save(items, fields, *, user, reason, now):
     bulk_update_with_history(
         items, Item, [*fields, *EDIT_FIELDS], default_user=user, default_change_reason=reason
     )
-    return len(items)
+    return items
 
 
 @transaction.atomic
 def publish_items(queryset, *, user=None, now=None):
-    """Publish now the items not visible to readers; returns how many changed.
+    """Publish now the items not visible to readers; returns the items changed.
 
     A scheduled publication time stays; an item with none is published now; an unpublish time
     already past is cleared, or the item would stay hidden.
@@ -50,7 +50,7 @@ def publish_items(queryset, *, user=None, now=None):
 
 @transaction.atomic
 def unpublish_items(queryset, *, user=None, now=None):
-    """Back to draft; returns how many changed."""
+    """Back to draft; returns the items changed."""
     now = now or timezone.now()
     changed = list(queryset.filter(status=Item.Status.PUBLISHED))
     for item in changed:
@@ -70,7 +70,8 @@ def check_schedule(publish_at, unpublish_at):
 
 @transaction.atomic
 def schedule_items(queryset, *, publish_at, unpublish_at=None, user=None, now=None):
-    """Readers see the items from publish_at until unpublish_at (never, if None)."""
+    """Readers see the items from publish_at until unpublish_at (never, if None); returns
+    the items changed."""
     check_schedule(publish_at, unpublish_at)
     now = now or timezone.now()
     changed = []
@@ -98,7 +99,7 @@ def _link_on_top(tag, item_ids):
 
 @transaction.atomic
 def add_tag(queryset, tag, *, user=None, now=None):
-    """Tag the items that lack the tag; returns how many changed."""
+    """Tag the items that lack the tag; returns the items changed."""
     now = now or timezone.now()
     changed = list(queryset.exclude(tagged_items__tag=tag))
     _link_on_top(tag, [item.pk for item in changed])
@@ -107,7 +108,7 @@ def add_tag(queryset, tag, *, user=None, now=None):
 
 @transaction.atomic
 def remove_tag(queryset, tag, *, user=None, now=None):
-    """Untag the items that have the tag; returns how many changed."""
+    """Untag the items that have the tag; returns the items changed."""
     now = now or timezone.now()
     changed = list(queryset.filter(tagged_items__tag=tag))
     TaggedItem.objects.filter(tag=tag, content_object__in=changed).delete()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -45,6 +46,11 @@ class TestPublishing:
 
         assert messages_of(response) == ["2 items published."]
         assert set(statuses().values()) == {"published"}
+        logged = LogEntry.objects.filter(user=editor, action_flag=CHANGE)
+        assert sorted(logged.values_list("object_repr", "change_message")) == [
+            ("Draft 0", "Published (bulk action)."),
+            ("Draft 1", "Published (bulk action)."),
+        ]
         assert Item.objects.published().count() == 3
         for item in Item.objects.filter(pk__in=[d.pk for d in drafts]):
             assert item.edited_by == editor
