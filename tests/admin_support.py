@@ -1,10 +1,10 @@
 """Shared set-up for the admin tests: users in each role, items, tags."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Item, Tag
+from articles.roles import ensure_roles
 from articles.tags import tags_for_names
 
 
@@ -12,7 +12,10 @@ def make_user(username, *groups, **fields):
     user = get_user_model().objects.create_user(
         username=username, password="secret-pass-123", is_staff=True, **fields
     )
-    user.groups.add(*Group.objects.filter(name__in=groups))
+    # The migration made the groups, but a transactional test before this one may have
+    # flushed them.
+    roles = ensure_roles()
+    user.groups.add(*(roles[name] for name in groups))
     return user
 
 

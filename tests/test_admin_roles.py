@@ -140,3 +140,11 @@ class TestEnsureEditor:
         assert user.check_password("kept-password-1")
         assert user.is_staff
         assert sorted(user.groups.values_list("name", flat=True)) == ["Editors", "Importers"]
+
+    def test_missing_groups_are_made_again_with_their_permissions(self):
+        Group.objects.all().delete()
+
+        run_command("ensure_editor")
+
+        assert "publish_item" in codenames("Editors")
+        assert "import_digests" in codenames("Importers")

@@ -3,10 +3,9 @@
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-ROLES = ("Editors", "Importers")
+from articles.roles import ensure_roles
 
 
 class Command(BaseCommand):
@@ -20,12 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="editor")
 
     def handle(self, *args, username, **options):
-        groups = list(Group.objects.filter(name__in=ROLES))
-        if len(groups) != len(ROLES):
-            raise CommandError(
-                f"expected the groups {', '.join(ROLES)} (made by migrations), found "
-                f"{', '.join(g.name for g in groups) or 'none'}: run `manage.py migrate` first"
-            )
+        groups = list(ensure_roles().values())
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is not None:
@@ -34,7 +28,7 @@ class Command(BaseCommand):
             user.groups.add(*groups)
             self.stdout.write(
                 f"Account {username!r} exists; its password is unchanged; it is in "
-                f"{' and '.join(ROLES)}."
+                f"{' and '.join(group.name for group in groups)}."
             )
             return
         password = secrets.token_urlsafe(12)
