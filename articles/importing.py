@@ -18,7 +18,7 @@ import hashlib
 import re
 import sys
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +40,7 @@ from .models import (
     Tag,
     TaggedItem,
 )
-from .tagging import ascii_slug
+from .tagging import ascii_slug, tag_key
 from .tags import get_or_create_tag
 
 # Room between neighbours on a tag page: about twenty halvings before a renumbering.
@@ -208,6 +208,11 @@ class ImportSummary:
 
 # --- The service ---------------------------------------------------------------------------
 
+# Files applied in one transaction. Each file is still all or nothing: a batch that the
+# database refuses is rolled back whole and its files are retried one by one, so only the bad
+# file fails. Batching is what keeps the number of queries per file far below one.
+BATCH_FILES = 100
+
 
 def import_digests(
     sources,
@@ -219,7 +224,7 @@ def import_digests(
     origin=ImportRun.Origin.COMMAND,
     on_file=None,
 ):
-    """Import each source in its own transaction and return the run's ImportSummary.
+    """Import the sources, each whole or not at all, and return the run's ImportSummary.
 
     A failing file is reported and the others go on. With dry_run everything is computed as
     for real inside one transaction that is then rolled back: the preview is exact and
@@ -232,11 +237,11 @@ def import_digests(
         summary.run_id = run.pk
     now = timezone.now()
     with transaction.atomic() if dry_run else nullcontext():
-        for source in sources:
-            report = import_file(source, run=run, status=status, force=force, now=now)
-            summary.add(report)
-            if on_file is not None:
-                on_file(report)
+        for batch in _batches(sources, BATCH_FILES):
+            for report in import_batch(batch, run=run, status=status, force=force, now=now):
+                summary.add(report)
+                if on_file is not None:
+                    on_file(report)
         if dry_run:
             transaction.set_rollback(True)
     if run is not None:
@@ -246,37 +251,108 @@ def import_digests(
 
 def import_file(source, *, run=None, status=Item.Status.PUBLISHED, force=False, now=None):
     """Apply one digest in one transaction: all of it or, on any error, nothing."""
-    report = FileReport(name=source.name, page=page_from_name(source.name))
+    return import_batch([source], run=run, status=status, force=force, now=now)[0]
+
+
+def _batches(sources, size):
+    batch = []
+    for source in sources:
+        batch.append(source)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class _Pending:
+    """A parsed file waiting to be applied, with the Digest row of the same bytes if known."""
+
+    report: FileReport
+    digest: object
+    known: Digest | None
+    parse_warnings: list
+
+
+def import_batch(sources, *, run=None, status=Item.Status.PUBLISHED, force=False, now=None):
+    """Read, check and apply the sources in order; a FileReport for each, in order."""
+    now = now or timezone.now()
+    reports, readable = [], []
+    for source in sources:
+        report = FileReport(name=source.name, page=page_from_name(source.name))
+        reports.append(report)
+        data = _read(source, report)
+        if data is not None:
+            report.sha256 = hashlib.sha256(data).hexdigest()
+            readable.append((report, data))
+
+    known_by_sha = Digest.objects.in_bulk(
+        [report.sha256 for report, _ in readable], field_name="sha256"
+    )
+    pending, first_with_sha = [], {}
+    for report, data in readable:
+        known = known_by_sha.get(report.sha256)
+        earlier = first_with_sha.setdefault(report.sha256, report.name)
+        if earlier != report.name or (known is not None and not force):
+            report.status = SKIPPED
+            report.note = f"already imported as {known.name if known else earlier}"
+            report.tag = known.tag_name if known else ""
+            continue
+        try:
+            digest = parse(data)
+            _check_field_lengths(digest)
+        except DigestError as exc:
+            _failed(report, exc.located(report.name))
+            continue
+        report.tag = digest.tag
+        warnings = [warning.located(report.name) for warning in digest.warnings]
+        report.warnings = list(warnings)
+        pending.append(_Pending(report, digest, known, warnings))
+
+    if pending:
+        try:
+            with transaction.atomic():
+                _apply(pending, run=run, status=status, now=now)
+        except DatabaseError as exc:
+            if len(pending) == 1:
+                report = pending[0].report
+                report.items = []
+                _failed(report, f"{report.name}: expected the database to accept it, found {exc}")
+            else:
+                for one in pending:
+                    _reset(one)
+                    _apply_alone(one, run=run, status=status, now=now)
+    return reports
+
+
+def _read(source, report):
     max_bytes = settings.DIGEST_MAX_BYTES
     try:
         data = source.read(max_bytes + 1)
     except OSError as exc:
-        return _failed(report, f"{source.name}: expected a readable file, found {exc.strerror}")
+        _failed(report, f"{source.name}: expected a readable file, found {exc.strerror}")
+        return None
     if len(data) > max_bytes:
-        return _failed(
-            report, f"{source.name}: expected at most {max_bytes} bytes, found a larger file"
-        )
-    report.sha256 = hashlib.sha256(data).hexdigest()
-    known = Digest.objects.filter(sha256=report.sha256).first()
-    if known is not None and not force:
-        report.status = SKIPPED
-        report.tag = known.tag_name
-        report.note = f"already imported as {known.name}"
-        return report
-    try:
-        digest = parse(data)
-        _check_field_lengths(digest)
-    except DigestError as exc:
-        return _failed(report, exc.located(source.name))
-    report.tag = digest.tag
-    report.warnings = [warning.located(source.name) for warning in digest.warnings]
+        _failed(report, f"{source.name}: expected at most {max_bytes} bytes, found a larger file")
+        return None
+    return data
+
+
+def _reset(pending):
+    report = pending.report
+    report.status, report.error, report.items = "", "", []
+    report.warnings = list(pending.parse_warnings)
+
+
+def _apply_alone(pending, *, run, status, now):
     try:
         with transaction.atomic():
-            _apply(digest, report, known=known, run=run, status=status, now=now or timezone.now())
+            _apply([pending], run=run, status=status, now=now)
     except DatabaseError as exc:
+        report = pending.report
         report.items = []
-        return _failed(report, f"{source.name}: expected the database to accept it, found {exc}")
-    return report
+        _failed(report, f"{report.name}: expected the database to accept it, found {exc}")
 
 
 def _failed(report, message):
@@ -307,74 +383,33 @@ def resolve_tag(name):
     return get_or_create_tag(name)[0]
 
 
-def _apply(digest, report, *, known, run, status, now):
-    tag, tag_created = get_or_create_tag(digest.tag)
+def _apply(pending, *, run, status, now):
+    """Apply parsed files in order, as if one by one, with a fixed number of queries."""
     changes = RunChanges(run)
-    if tag_created:
-        changes.add(ImportChange.Kind.TAG_CREATED, object_id=tag.pk)
+    tags = _resolve_tags(pending, changes)
+    files = [(one, tags[tag_key(one.digest.tag)], _unique_entries(one)) for one in pending]
 
-    # One item a key: a title repeated with other case or spacing is the same story.
-    entries = []
-    first_line = {}
-    for entry in digest.items:
-        key = item_import_key(entry.title)
-        if key in first_line:
-            report.warnings.append(
-                f"{report.name}:{entry.line}: duplicate title {entry.title!r} (same story as "
-                f"line {first_line[key]}); kept the first"
-            )
-            continue
-        first_line[key] = entry.line
-        entries.append((key, entry))
+    items = Item.objects.in_bulk(
+        {key for _, _, entries in files for key, _ in entries}, field_name="import_key"
+    )
+    new_items, changed_items, updates = [], {}, {}
+    outcomes = {}
+    for one, _, entries in files:
+        outcomes[one.report.name] = file_outcomes = []
+        for key, entry in entries:
+            item, outcome = _upsert(items, key, entry, status=status, now=now, new_items=new_items)
+            if outcome == CONFLICT:
+                changes.add(ImportChange.Kind.ITEM_CONFLICT, item=item)
+            elif outcome == UPDATED and item.pk is not None:
+                changed_items[item.pk] = item
+                _note_update(updates, changes, item, entry)
+            file_outcomes.append((entry, item, outcome))
 
-    existing = Item.objects.in_bulk([key for key, _ in entries], field_name="import_key")
-    new_items, changed_items = [], []
-    outcomes = []
-    for key, entry in entries:
-        teaser = PARAGRAPH_SEPARATOR.join(entry.paragraphs)
-        incoming_hash = content_hash(entry.title, teaser)
-        item = existing.get(key)
-        if item is None:
-            item = Item(
-                title=entry.title,
-                teaser=teaser,
-                import_key=key,
-                import_hash=incoming_hash,
-                imported_at=now,
-                status=status,
-                published_at=now if status == Item.Status.PUBLISHED else None,
-            )
-            new_items.append(item)
-            outcome = CREATED
-        elif item.import_hash == incoming_hash:
-            outcome = UNCHANGED
-        elif item.is_edited:
-            outcome = CONFLICT  # the editor's version stays; the report says so
-            changes.add(ImportChange.Kind.ITEM_CONFLICT, item=item)
-        else:
-            changes.add(
-                ImportChange.Kind.ITEM_UPDATED,
-                item=item,
-                before={
-                    "title": item.title,
-                    "teaser": item.teaser,
-                    "import_hash": item.import_hash,
-                    "imported_at": item.imported_at.isoformat() if item.imported_at else None,
-                    # What this run wrote: an undo restores only what no one changed since.
-                    "after_hash": incoming_hash,
-                },
-            )
-            item.title, item.teaser = entry.title, teaser
-            item.import_hash, item.imported_at = incoming_hash, now
-            changed_items.append(item)
-            outcome = UPDATED
-        outcomes.append((entry, item, outcome))
-
-    # The *_with_history helpers add one revision per item in one more INSERT.
     revision = {
         "default_user": run.user if run is not None else None,
         "default_change_reason": f"Import #{run.pk}" if run is not None else "Import",
     }
+    # The *_with_history helpers add one revision per item in one more INSERT.
     if new_items:
         _assign_slugs(new_items)
         bulk_create_with_history(new_items, Item, **revision)
@@ -384,31 +419,118 @@ def _apply(digest, report, *, known, run, status, now):
             )
     if changed_items:
         bulk_update_with_history(
-            changed_items,
+            list(changed_items.values()),
             Item,
             ["title", "teaser", "import_hash", "imported_at", "updated_at"],
             **revision,
         )
-    report.items = [
-        ItemOutcome(entry.line, entry.title, outcome, item.pk, item.slug)
-        for entry, item, outcome in outcomes
-    ]
-    items = [item for _, item, _ in outcomes]
     new_ids = {item.pk for item in new_items}
-    linked = _link_tag(tag, items, new_ids=new_ids, page=report.page)
-    for item in items:
-        # A created item's links go with it on undo; an existing item's are recorded.
-        if item.pk in linked and item.pk not in new_ids:
-            changes.add(ImportChange.Kind.TAG_LINKED, item=item, object_id=tag.pk)
 
-    entry_rows = [(position, item.pk) for position, item in enumerate(items, start=1)]
-    digest_changed = _record_digest(
-        digest, report, tag, entry_rows, known=known, run=run, now=now, changes=changes
+    page = TagPages({tag for _, tag, _ in files}, [item.pk for item in items.values()], new_ids)
+    linked_by_file = {}
+    for one, tag, _ in files:
+        ordered = [item for _, item, _ in outcomes[one.report.name]]
+        linked_by_file[one.report.name] = linked = page.link(tag, ordered, one.report.page)
+        for item in ordered:
+            # A created item's links go with it on undo; an existing item's are recorded.
+            if item.pk in linked and item.pk not in new_ids:
+                changes.add(ImportChange.Kind.TAG_LINKED, item=item, object_id=tag.pk)
+    page.save()
+
+    entry_rows = {
+        name: [(position, item.pk) for position, (_, item, _) in enumerate(rows, start=1)]
+        for name, rows in outcomes.items()
+    }
+    recorded = _record_digests(
+        [(one, tag, entry_rows[one.report.name]) for one, tag, _ in files],
+        run=run,
+        now=now,
+        changes=changes,
     )
     changes.save()
 
-    anything_written = new_items or changed_items or linked or digest_changed
-    report.status = IMPORTED if anything_written else FILE_UNCHANGED
+    for one, _, _ in files:
+        report = one.report
+        report.items = [
+            ItemOutcome(entry.line, entry.title, outcome, item.pk, item.slug)
+            for entry, item, outcome in outcomes[report.name]
+        ]
+        wrote = any(outcome.outcome in (CREATED, UPDATED) for outcome in report.items)
+        wrote = wrote or linked_by_file[report.name] or report.name in recorded
+        report.status = IMPORTED if wrote else FILE_UNCHANGED
+
+
+def _resolve_tags(pending, changes):
+    """Tags by key for the files' headers: one lookup per distinct tag in the batch."""
+    tags = {}
+    for one in pending:
+        key = tag_key(one.digest.tag)
+        if key not in tags:
+            tags[key], created = get_or_create_tag(one.digest.tag)
+            if created:
+                changes.add(ImportChange.Kind.TAG_CREATED, object_id=tags[key].pk)
+    return tags
+
+
+def _unique_entries(pending):
+    """One entry a key: a title repeated with other case or spacing is the same story."""
+    entries, first_line = [], {}
+    for entry in pending.digest.items:
+        key = item_import_key(entry.title)
+        if key in first_line:
+            pending.report.warnings.append(
+                f"{pending.report.name}:{entry.line}: duplicate title {entry.title!r} (same "
+                f"story as line {first_line[key]}); kept the first"
+            )
+            continue
+        first_line[key] = entry.line
+        entries.append((key, entry))
+    return entries
+
+
+def _upsert(items, key, entry, *, status, now, new_items):
+    """The item for an entry and what the entry does to it (in memory only)."""
+    teaser = PARAGRAPH_SEPARATOR.join(entry.paragraphs)
+    incoming_hash = content_hash(entry.title, teaser)
+    item = items.get(key)
+    if item is None:
+        item = items[key] = Item(
+            title=entry.title,
+            teaser=teaser,
+            import_key=key,
+            import_hash=incoming_hash,
+            imported_at=now,
+            status=status,
+            published_at=now if status == Item.Status.PUBLISHED else None,
+        )
+        new_items.append(item)
+        return item, CREATED
+    if item.import_hash == incoming_hash:
+        return item, UNCHANGED
+    if item.is_edited:
+        return item, CONFLICT  # the editor's version stays; the report says so
+    item._before_update = getattr(item, "_before_update", None) or {
+        "title": item.title,
+        "teaser": item.teaser,
+        "import_hash": item.import_hash,
+        "imported_at": item.imported_at.isoformat() if item.imported_at else None,
+    }
+    item.title, item.teaser = entry.title, teaser
+    item.import_hash, item.imported_at = incoming_hash, now
+    return item, UPDATED
+
+
+def _note_update(updates, changes, item, entry):
+    """One change record an item a batch: what was there before its first update, and (for
+    the undo) the hash of what the batch finally wrote."""
+    change = updates.get(item.pk)
+    if change is None:
+        updates[item.pk] = change = changes.add(
+            ImportChange.Kind.ITEM_UPDATED, item=item, before=dict(item._before_update)
+        )
+    if change is not None:
+        change.before["after_hash"] = item.import_hash
+        change.title = item.title
 
 
 def _assign_slugs(items):
@@ -428,83 +550,112 @@ def _assign_slugs(items):
         item.slug = slug
 
 
-def _link_tag(tag, items, *, new_ids, page):
-    """Tag the digest's items and place them on the tag's page. Returns the ids linked.
+class TagPages:
+    """The batch's tag links and their places on the tag pages: read once, written once.
 
     An item the importer tagged before but that no longer has the tag was untagged by an
-    editor: it stays untagged.
+    editor: it stays untagged. A run of new items goes just above the known item that follows
+    it in the digest, or just below the known item that precedes it; a digest with no known
+    item goes on top of the tag page when it is page 1 and at the bottom otherwise.
     """
-    positions = dict(
-        TaggedItem.objects.filter(tag=tag, content_object__in=items).values_list(
-            "content_object_id", "position"
-        )
-    )
-    candidates = [item.pk for item in items if item.pk not in positions]
-    untagged_by_editor = set()
-    maybe_untagged = [pk for pk in candidates if pk not in new_ids]
-    if maybe_untagged:
-        untagged_by_editor = set(
-            DigestEntry.objects.filter(digest__tag=tag, item_id__in=maybe_untagged).values_list(
-                "item_id", flat=True
+
+    def __init__(self, tags, item_ids, new_ids):
+        tags = list(tags)
+        known_ids = [pk for pk in item_ids if pk not in new_ids]
+        links = TaggedItem.objects.filter(tag__in=tags)
+        self.positions = {}
+        self.untagged_by_editor = set()
+        if known_ids:
+            rows = links.filter(content_object_id__in=known_ids).values_list(
+                "tag_id", "content_object_id", "position"
             )
-        )
-    to_link = [pk for pk in candidates if pk not in untagged_by_editor]
-    if not to_link:
-        return set()
-    order = [item.pk for item in items if item.pk in positions or item.pk in to_link]
-    placed = place_on_tag_page(tag, order, positions, set(to_link), page)
-    TaggedItem.objects.bulk_create(
-        [TaggedItem(tag=tag, content_object_id=pk, position=placed[pk]) for pk in to_link]
-    )
-    return set(to_link)
+            self.positions = {(tag_id, pk): position for tag_id, pk, position in rows}
+            imported_before = DigestEntry.objects.filter(
+                digest__tag__in=tags, item_id__in=known_ids
+            ).values_list("digest__tag_id", "item_id")
+            self.untagged_by_editor = set(imported_before) - set(self.positions)
+        self.bounds = {
+            row["tag_id"]: (row["top"], row["bottom"])
+            for row in links.order_by()
+            .values("tag_id")
+            .annotate(top=Min("position"), bottom=Max("position"))
+        }
+        self.new_rows = []
+        self.placed_by_tag = defaultdict(list)  # positions this batch gives, by tag
 
+    def link(self, tag, items, page):
+        """Tag the digest's items (in its order); returns the ids newly linked."""
+        known = {
+            item.pk: self.positions[(tag.pk, item.pk)]
+            for item in items
+            if (tag.pk, item.pk) in self.positions
+        }
+        to_link = {
+            item.pk
+            for item in items
+            if item.pk not in known and (tag.pk, item.pk) not in self.untagged_by_editor
+        }
+        if not to_link:
+            return set()
+        order = [item.pk for item in items if item.pk in known or item.pk in to_link]
+        for pk, position in self._place(tag, order, known, to_link, page).items():
+            self.positions[(tag.pk, pk)] = position
+            self.new_rows.append(TaggedItem(tag=tag, content_object_id=pk, position=position))
+            self.placed_by_tag[tag.pk].append(position)
+            top, bottom = self.bounds.get(tag.pk, (position, position))
+            self.bounds[tag.pk] = (min(top, position), max(bottom, position))
+        return to_link
 
-def place_on_tag_page(tag, order, positions, new_ids, page):
-    """Positions for new_ids, given the digest's order and the known items' positions.
+    def save(self):
+        TaggedItem.objects.bulk_create(self.new_rows)
 
-    A run of new items goes just above the known item that follows it in the digest, or just
-    below the known item that precedes it; a digest with no known item goes on top of the tag
-    page when it is page 1 and at the bottom otherwise. Renumbers the tag when a gap is full.
-    """
-    links = TaggedItem.objects.filter(tag=tag)
-    placed = {}
-    for run, above, below in _runs(order, new_ids):
-        low, high = _free_interval(links, positions, placed, len(run), above, below, page)
-        step = (high - low) // (len(run) + 1)
-        if step < 1:
-            _renumber(tag)
-            fresh = dict(
-                links.filter(content_object_id__in=list(positions)).values_list(
-                    "content_object_id", "position"
-                )
-            )
-            return place_on_tag_page(tag, order, fresh, new_ids, page)
-        for index, pk in enumerate(run, start=1):
-            placed[pk] = low + step * index
-    return placed
+    def _place(self, tag, order, known, new_ids, page):
+        placed = {}
+        for run, above, below in _runs(order, new_ids):
+            low, high = self._free_interval(tag, known, placed, len(run), above, below, page)
+            step = (high - low) // (len(run) + 1)
+            if step < 1:
+                self._renumber(tag)
+                known = {pk: self.positions[(tag.pk, pk)] for pk in known}
+                return self._place(tag, order, known, new_ids, page)
+            for index, pk in enumerate(run, start=1):
+                placed[pk] = low + step * index
+        return placed
 
+    def _free_interval(self, tag, known, placed, size, above, below, page):
+        """The open interval (low, high) of positions where a run of `size` new items fits."""
+        room = POSITION_GAP * (size + 1)
+        links = TaggedItem.objects.filter(tag=tag)
+        taken = [*self.placed_by_tag[tag.pk], *placed.values()]
+        if below is not None:
+            high = known[below]
+            nearest = links.filter(position__lt=high).aggregate(value=Max("position"))["value"]
+            lower = [p for p in [nearest, *taken] if p is not None and p < high]
+            return (max(lower) if lower else high - room), high
+        if above is not None:
+            low = known[above]
+            nearest = links.filter(position__gt=low).aggregate(value=Min("position"))["value"]
+            higher = [p for p in [nearest, *taken] if p is not None and p > low]
+            return low, (min(higher) if higher else low + room)
+        occupied = [p for p in [*self.bounds.get(tag.pk, ()), *taken] if p is not None]
+        if not occupied:
+            return -POSITION_GAP, POSITION_GAP * size  # an empty tag: 0, GAP, 2 * GAP…
+        if page == 1:
+            return min(occupied) - room, min(occupied)
+        return max(occupied), max(occupied) + room
 
-def _free_interval(links, positions, placed, size, above, below, page):
-    """The open interval (low, high) of positions where a run of `size` new items fits."""
-    room = POSITION_GAP * (size + 1)
-    taken = list(placed.values())
-    if below is not None:
-        high = positions[below]
-        nearest = links.filter(position__lt=high).aggregate(value=Max("position"))["value"]
-        lower = [p for p in [nearest, *taken] if p is not None and p < high]
-        return (max(lower) if lower else high - room), high
-    if above is not None:
-        low = positions[above]
-        nearest = links.filter(position__gt=low).aggregate(value=Min("position"))["value"]
-        higher = [p for p in [nearest, *taken] if p is not None and p > low]
-        return low, (min(higher) if higher else low + room)
-    bounds = links.aggregate(top=Min("position"), bottom=Max("position"))
-    occupied = [p for p in [bounds["top"], bounds["bottom"], *taken] if p is not None]
-    if not occupied:
-        return -POSITION_GAP, POSITION_GAP * size  # an empty tag: 0, GAP, 2 * GAP…
-    if page == 1:
-        return min(occupied) - room, min(occupied)
-    return max(occupied), max(occupied) + room
+    def _renumber(self, tag):
+        """Spread the tag's page out again, rows already saved and rows of this batch alike."""
+        saved = list(TaggedItem.objects.filter(tag=tag).only("id", "content_object_id"))
+        saved.sort(key=lambda row: (row.position, row.pk))
+        pending = [row for row in self.new_rows if row.tag_id == tag.pk]
+        ordered = sorted(saved + pending, key=lambda row: row.position)
+        for index, row in enumerate(ordered):
+            row.position = index * POSITION_GAP
+            self.positions[(tag.pk, row.content_object_id)] = row.position
+        self.placed_by_tag[tag.pk] = [row.position for row in pending]
+        TaggedItem.objects.bulk_update(saved, ["position"], batch_size=1000)
+        self.bounds[tag.pk] = (ordered[0].position, ordered[-1].position)
 
 
 def _runs(order, new_ids):
@@ -523,57 +674,71 @@ def _runs(order, new_ids):
     return runs
 
 
-def _renumber(tag):
-    rows = list(TaggedItem.objects.filter(tag=tag).order_by("position", "id").only("id"))
-    for index, row in enumerate(rows):
-        row.position = index * POSITION_GAP
-    TaggedItem.objects.bulk_update(rows, ["position"], batch_size=1000)
+def _record_digests(files, *, run, now, changes):
+    """Keep where each item came from; returns the names of the files that wrote anything.
 
-
-def _record_digest(digest, report, tag, entry_rows, *, known, run, now, changes):
-    """Keep where each item came from. Returns whether anything was written."""
-    if known is not None:
-        current = list(known.entries.order_by("position").values_list("position", "item_id"))
-        if current == entry_rows:
-            return False
-        changes.add(
-            ImportChange.Kind.DIGEST_REPLACED,
-            object_id=known.pk,
-            before={
-                "name": known.name,
-                "tag_id": known.tag_id,
-                "tag_name": known.tag_name,
-                "page": known.page,
-                "run_id": known.run_id,
-                "imported_at": known.imported_at.isoformat(),
-                "entries": current,
-            },
+    files: (pending, tag, [(position, item id), …]) for each file, in order.
+    """
+    known = [one.known for one, _, _ in files if one.known is not None]
+    current = {digest.pk: [] for digest in known}
+    if known:
+        rows = DigestEntry.objects.filter(digest__in=known).order_by("digest_id", "position")
+        for digest_id, position, item_id in rows.values_list("digest_id", "position", "item_id"):
+            current[digest_id].append((position, item_id))
+    replaced, created, entries, recorded = [], [], [], set()
+    for one, tag, entry_rows in files:
+        report, record = one.report, one.known
+        if record is not None:
+            if current[record.pk] == entry_rows:
+                continue
+            changes.add(
+                ImportChange.Kind.DIGEST_REPLACED,
+                object_id=record.pk,
+                before={
+                    "name": record.name,
+                    "tag_id": record.tag_id,
+                    "tag_name": record.tag_name,
+                    "page": record.page,
+                    "run_id": record.run_id,
+                    "imported_at": record.imported_at.isoformat(),
+                    "entries": current[record.pk],
+                },
+            )
+            record.name, record.tag, record.tag_name = report.name, tag, one.digest.tag
+            record.page, record.run, record.imported_at = report.page, run, now
+            replaced.append(record)
+        else:
+            record = Digest(
+                name=report.name,
+                sha256=report.sha256,
+                tag=tag,
+                tag_name=one.digest.tag,
+                page=report.page,
+                run=run,
+                imported_at=now,
+            )
+            created.append(record)
+        entries.append((record, entry_rows))
+        recorded.add(report.name)
+    if replaced:
+        DigestEntry.objects.filter(digest__in=replaced).delete()
+        Digest.objects.bulk_update(
+            replaced, ["name", "tag", "tag_name", "page", "run", "imported_at"]
         )
-        known.entries.all().delete()
-        record = known
-        record.name, record.tag, record.tag_name = report.name, tag, digest.tag
-        record.page, record.run, record.imported_at = report.page, run, now
-        record.save()
-    else:
-        record = Digest.objects.create(
-            name=report.name,
-            sha256=report.sha256,
-            tag=tag,
-            tag_name=digest.tag,
-            page=report.page,
-            run=run,
-            imported_at=now,
-        )
-        changes.add(ImportChange.Kind.DIGEST_CREATED, object_id=record.pk)
+    if created:
+        Digest.objects.bulk_create(created)
+        for record in created:
+            changes.add(ImportChange.Kind.DIGEST_CREATED, object_id=record.pk)
     DigestEntry.objects.bulk_create(
         DigestEntry(digest=record, item_id=item_id, position=position)
+        for record, entry_rows in entries
         for position, item_id in entry_rows
     )
-    return True
+    return recorded
 
 
 class RunChanges:
-    """Collects what one file's import does, written in one INSERT at the end of the file's
+    """Collects what a batch of files does, written in one INSERT at the end of the batch's
     transaction (so a failed file records nothing). Without a run (a dry run) it keeps
     nothing."""
 
@@ -582,18 +747,19 @@ class RunChanges:
         self.rows = []
 
     def add(self, kind, *, item=None, object_id=None, before=None):
+        """The change row to be written (None without a run), for callers to amend."""
         if self.run is None:
-            return
-        self.rows.append(
-            ImportChange(
-                run=self.run,
-                kind=kind,
-                item=item,
-                object_id=object_id,
-                title=item.title if item is not None else "",
-                before=before,
-            )
+            return None
+        row = ImportChange(
+            run=self.run,
+            kind=kind,
+            item=item,
+            object_id=object_id,
+            title=item.title if item is not None else "",
+            before=before,
         )
+        self.rows.append(row)
+        return row
 
     def save(self):
         if self.rows:

@@ -225,7 +225,7 @@ def test_a_database_failure_midway_leaves_nothing_of_that_file(tmp_path, monkeyp
 
         raise IntegrityError("simulated failure after the items were written")
 
-    monkeypatch.setattr(importing, "_record_digest", explode)
+    monkeypatch.setattr(importing, "_record_digests", explode)
 
     with pytest.raises(CommandError):
         run_command("import_digests", str(path))
