@@ -80,7 +80,7 @@ def highlight_words(text):
         for term in clause:
             if not term.negated:
                 words.extend(_WORD.findall(term.text))
-    return sorted(set(words), key=len, reverse=True)
+    return sorted(set(words), key=lambda word: (-len(word), word))
 
 
 def search(queryset, text):
@@ -96,10 +96,10 @@ def search(queryset, text):
 
 
 def _search_portably(queryset, clauses):
-    if not any(not term.negated for clause in clauses for term in clause):
-        # PostgreSQL finds nothing for a query without a word to look for; neither do we.
-        return queryset.none()
     rank = Value(0)
+    if not clauses:
+        # PostgreSQL finds nothing for a query without a word to look for; neither do we.
+        return queryset.annotate(rank=rank).none()
     for clause in clauses:
         matches = reduce(or_, (_matches(term.text) for term in clause))
         if clause[0].negated:
