@@ -100,7 +100,7 @@ class TestRelated:
 
         document = parse_strictly(get(client, item).content)
 
-        assert texts(document, ".//section[@class='related']//li/a") == [
+        assert texts(document, ".//aside[@aria-labelledby='related-heading']//li/a") == [
             "Shares three",
             "Shares two",
             "Shares one, newest",
@@ -115,7 +115,7 @@ class TestRelated:
 
         document = parse_strictly(get(client, item).content)
 
-        assert list(document.iterfind(".//section[@class='related']")) == []
+        assert list(document.iterfind(".//aside[@aria-labelledby='related-heading']")) == []
 
     def test_an_item_without_tags_has_no_related_section(self, client):
         item = publish("Alone")
