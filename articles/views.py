@@ -101,12 +101,11 @@ class TagIndexView(PublicPageMixin, TemplateView):
     description = "Every subject on the wire, A to Z, with the number of stories in each."
 
     def get_context_data(self, **kwargs):
-        tags = list(reading.tags_in_use())
-        popular = sorted(tags, key=lambda tag: (-tag.item_count, reading.sort_key(tag.name)))
+        tags = reading.tag_counts()
         return super().get_context_data(
             tags=tags,
             groups=reading.by_initial(tags),
-            popular_tags=popular[:POPULAR_TAGS],
+            popular_tags=reading.most_used_tags(POPULAR_TAGS, tags),
             **kwargs,
         )
 
@@ -141,6 +140,13 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
 
     def get_queryset(self):
         return Item.objects.published().for_tag(self.tag)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.is_valid() and not self.filterset.narrowed:
+            # The plain tag page: its count is the slow part at scale, and is cached.
+            paginator.count = reading.tag_item_count(self.tag)
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)

@@ -113,6 +113,9 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+elif env_bool("CACHE_DISABLED"):
+    # The test suite: no test sees counts another test cached.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

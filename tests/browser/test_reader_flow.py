@@ -58,10 +58,15 @@ def test_a_search_from_the_header_with_a_filter(page, seeds, console_errors):
     assert "Kremlin: Russia will not recognize US sanctions against North Korea" in results
     assert page.locator("main article mark").count() >= len(results)
 
+    page.get_by_label("Order").select_option("newest")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**order=newest**")
+    newest = story_titles(page)
     page.get_by_label("Order").select_option("oldest")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**order=oldest**")
-    assert story_titles(page) == list(reversed(results))
+    assert sorted(newest) == sorted(results)
+    assert story_titles(page) == list(reversed(newest))
     assert console_errors == []
 
 
