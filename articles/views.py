@@ -164,7 +164,8 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
         return f"Contents tagged with {self.tag.name}"
 
     def get_description(self):
-        return self.tag.description or f"Stories on {self.tag.name} from the wire, newest first."
+        fallback = f"Stories tagged {self.tag.name}: titles and teasers from the wire."
+        return self.tag.description or fallback
 
 
 class ItemView(PublicPageMixin, DetailView):
