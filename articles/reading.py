@@ -40,6 +40,15 @@ def most_used_tags(limit, tags=None):
     return ranked[:limit]
 
 
+def published_count():
+    """How many items readers can see (cached for a short while)."""
+    return cache.get_or_set(
+        "reader:published-count",
+        lambda: Item.objects.published().count(),
+        settings.READER_CACHE_SECONDS,
+    )
+
+
 def tag_item_count(tag):
     """How many published items ``tag`` has (cached for a short while)."""
     return cache.get_or_set(

@@ -91,6 +91,11 @@ class HomeView(PublicPageMixin, ListView):
     def get_queryset(self):
         return Item.objects.published().with_tags()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = reading.published_count()
+        return paginator
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(popular_tags=reading.most_used_tags(POPULAR_TAGS), **kwargs)
 
