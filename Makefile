@@ -56,3 +56,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info bench/data
+
+# Serving benchmark: first and last page of the largest tag at 100,000 items (bench/serve.py).
+.PHONY: bench-serve
+bench-serve: $(STAMP)
+	$(PY) -m bench.serve $(BENCH_SERVE_ARGS)

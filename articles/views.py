@@ -1,60 +1,240 @@
-"""The reader site. For now a plain listing of what was imported; the reader-site issue
-turns these into the full public pages."""
+"""The reader site: home, tag index, tag pages, items and search.
 
-from django.db.models import Count, Q
+Thin views over ``Item.objects.published()`` and ``articles.reading``: each page runs a fixed
+number of SQL queries whatever its length. Responses are public and cacheable for
+``READER_CACHE_SECONDS``; ConditionalGetMiddleware adds the ETag and answers 304.
+"""
+
+from functools import wraps
+
+from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.text import Truncator
+from django.views.generic import DetailView, ListView, TemplateView
 
+from . import reading, search
+from .filters import SearchFilterSet, TagPageFilterSet
 from .models import Item, Tag
 from .tags import old_slug_redirect
 
+SITE_NAME = "Newsroom"
+SITE_DESCRIPTION = "News from the wire, by subject: titles and teasers, updated as it files."
+DESCRIPTION_LENGTH = 160
+POPULAR_TAGS = 12
 
-class HomeView(ListView):
+
+def public(response):
+    """Mark a successful response as the same for every reader, cacheable for a while."""
+    if response.status_code == 200:
+        patch_cache_control(response, public=True, max_age=settings.READER_CACHE_SECONDS)
+    return response
+
+
+def public_view(view):
+    """``view`` with its successful responses marked public (feeds, sitemaps)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return public(view(request, *args, **kwargs))
+
+    return wrapper
+
+
+class PublicPageMixin:
+    """Cache headers, canonical URL and the meta description every reader page has."""
+
+    page_title = ""
+    description = SITE_DESCRIPTION
+    og_type = "website"
+
+    def dispatch(self, request, *args, **kwargs):
+        return public(super().dispatch(request, *args, **kwargs))
+
+    def get_page_title(self):
+        return self.page_title
+
+    def get_description(self):
+        return self.description
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        title = self.get_page_title()
+        path = self.request.path
+        page = context.get("page_obj")
+        if page is not None:
+            context["page_range"] = page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            )
+            if page.number > 1:
+                # Later pages are pages of their own; filters and page 1 are not.
+                title = f"{title}, page {page.number}"
+                path = f"{path}?{self.page_kwarg}={page.number}"
+        context.update(
+            site_name=SITE_NAME,
+            page_title=title,
+            full_title=f"{title} | {SITE_NAME}",
+            description=Truncator(self.get_description()).chars(DESCRIPTION_LENGTH),
+            canonical_url=self.request.build_absolute_uri(path),
+            og_type=self.og_type,
+        )
+        context.setdefault("highlight_words", ())
+        return context
+
+
+class HomeView(PublicPageMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "items"
     paginate_by = 20
+    page_title = "Latest news"
+
+    def get_queryset(self):
+        return Item.objects.published().with_tags()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = reading.published_count()
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(popular_tags=reading.most_used_tags(POPULAR_TAGS), **kwargs)
+
+
+class TagIndexView(PublicPageMixin, TemplateView):
+    template_name = "articles/tag_index.html"
+    page_title = "All tags"
+    description = "Every subject on the wire, A to Z, with the number of stories in each."
+
+    def get_context_data(self, **kwargs):
+        tags = reading.tag_counts()
+        return super().get_context_data(
+            tags=tags,
+            groups=reading.by_initial(tags),
+            popular_tags=reading.most_used_tags(POPULAR_TAGS, tags),
+            **kwargs,
+        )
+
+
+class FilteredListMixin:
+    """A list narrowed by a django-filter set; invalid filters answer 400 with the errors."""
+
+    filterset_class = None
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.filterset_class(
+            request.GET, queryset=self.get_queryset(), request=request
+        )
+        if not self.filterset.is_valid():
+            self.object_list = Item.objects.none()
+            context = self.get_context_data(filterset=self.filterset)
+            return self.render_to_response(context, status=400)
+        self.object_list = self.filterset.qs
+        context = self.get_context_data(filterset=self.filterset)
+        return self.render_to_response(context)
+
+
+class TagView(FilteredListMixin, PublicPageMixin, ListView):
+    template_name = "articles/tag.html"
+    context_object_name = "items"
+    paginate_by = 10
+    filterset_class = TagPageFilterSet
+
+    def get(self, request, *args, **kwargs):
+        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            # A slug retired by a rename or merge: 301 to the tag's page (no cost otherwise).
+            redirect = old_slug_redirect(request, kwargs["slug"])
+            if redirect is None:
+                raise Http404(f"No tag with the slug {kwargs['slug']!r}.")
+            return redirect
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Item.objects.published().for_tag(self.tag)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.is_valid() and not self.filterset.narrowed:
+            # The plain tag page: its count is the slow part at scale, and is cached.
+            paginator.count = reading.tag_item_count(self.tag)
+        return paginator
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        if not context["object_list"] and not self.tag_has_published_items(context):
+            # Only drafts or items still to come: readers must not learn the tag exists.
+            raise Http404(f"No published items tagged {self.tag.name!r}.")
+        return context
+
+    def tag_has_published_items(self, context):
+        if not self.filterset.is_valid() or self.filterset.narrowed:
+            return self.get_queryset().exists()
+        return context["paginator"].count > 0
+
+    def get_page_title(self):
+        return f"Contents tagged with {self.tag.name}"
+
+    def get_description(self):
+        fallback = f"Stories tagged {self.tag.name}: titles and teasers from the wire."
+        return self.tag.description or fallback
+
+
+class ItemView(PublicPageMixin, DetailView):
+    template_name = "articles/item.html"
+    context_object_name = "item"
+    og_type = "article"
+
+    def get_queryset(self):
+        return Item.objects.published().with_tags()
+
+    def get_page_title(self):
+        return self.object.title
+
+    def get_description(self):
+        return self.object.paragraphs[0]
+
+    def get_context_data(self, **kwargs):
+        tags = sorted(self.object.tags.all(), key=lambda tag: reading.sort_key(tag.name))
+        return super().get_context_data(
+            tags=tags, related_items=reading.related_items(self.object, tags), **kwargs
+        )
+
+
+class SearchView(FilteredListMixin, PublicPageMixin, ListView):
+    template_name = "articles/search.html"
+    context_object_name = "items"
+    paginate_by = 10
+    page_title = "Search"
+    description = "Search the stories from the wire by words in their titles and teasers."
+    filterset_class = SearchFilterSet
 
     def get_queryset(self):
         return Item.objects.published().with_tags()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        published = Q(tagged_items__content_object__in=Item.objects.published())
-        context["tags"] = (
-            Tag.objects.annotate(item_count=Count("tagged_items", filter=published))
-            .filter(item_count__gt=0)
-            .order_by("name")
+        valid = self.filterset.is_valid()
+        query = self.filterset.query if valid else ""
+        context.update(
+            searched=valid and self.filterset.narrowed,
+            query=query,
+            highlight_words=search.highlight_words(query),
+            popular_tags=reading.most_used_tags(POPULAR_TAGS),
         )
         return context
 
+    def paginate_queryset(self, queryset, page_size):
+        if not self.filterset.is_valid() or not self.filterset.narrowed:
+            return None, None, queryset.none(), False  # the bare form: nothing to count
+        return super().paginate_queryset(queryset, page_size)
 
-class TagView(ListView):
-    template_name = "articles/tag.html"
-    context_object_name = "items"
-    paginate_by = 10
-
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return Item.objects.published().for_tag(self.tag)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            # A slug retired by a rename or merge: 301 to the tag's page (no cost otherwise).
-            redirect = old_slug_redirect(request, kwargs["slug"])
-            if redirect is None:
-                raise
-            return redirect
+    def get_page_title(self):
+        if self.filterset.is_valid() and self.filterset.query:
+            return f"Search: {self.filterset.query}"
+        return self.page_title
 
 
-class ItemView(DetailView):
-    template_name = "articles/item.html"
-    context_object_name = "item"
-
-    def get_queryset(self):
-        return Item.objects.published().with_tags()
+@public_view
+def robots_txt(request):
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

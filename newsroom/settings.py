@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     # "taggit" stays out on purpose: our Tag and TaggedItem models replace its own, and its
     # stock admin and orphan/merge commands only know taggit.Tag (see shared/STYLE.md 8.4).
     # Item revisions (editor saves, bulk actions, imports) with diffs and restore in the admin.
@@ -56,8 +57,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ itself (hashed names cached forever) so app servers need no web server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag on every GET response and a 304 when the client already has it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -112,6 +117,9 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+elif env_bool("CACHE_DISABLED"):
+    # The test suite: no test sees counts another test cached.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -129,6 +137,20 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# With DEBUG off, pages link to the hashed, compressed copies `collectstatic` writes (cacheable
+# forever); STATIC_MANIFEST=0 links to the files as they are in the apps (the test suite).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# How long browsers and proxies may reuse a public page without asking again: a scheduled item
+# shows up at most this late.
+READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", 60))
 
 # Tags are entered as "North Korea, Climate change": split on commas only, never on spaces
 # (taggit's default turns "climate change" into two tags).

@@ -1,0 +1,163 @@
+"""Filters readers apply to the search results and to a tag page (django-filter).
+
+- ``tag``: one or more tag slugs, repeated (``?tag=russia&tag=china``); an item must carry all.
+- ``published_after`` / ``published_before``: a date range, both ends included, in the site's
+  time zone.
+- ``order``: newest, oldest, or the page's own order (relevance for a search, the wire's order
+  for a tag page).
+
+An invalid value (unknown tag, malformed date, a range ending before it starts) makes the
+filter set invalid; the views answer 400 with the form's messages.
+"""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from . import search
+from .models import TaggedItem
+from .reading import tags_with_published_items
+
+MAX_TAGS = 5
+NEWEST, OLDEST, RELEVANCE, WIRE = "newest", "oldest", "relevance", "wire"
+ORDERINGS = {
+    NEWEST: ("-published_at", "id"),
+    OLDEST: ("published_at", "-id"),
+    RELEVANCE: ("-rank", "-published_at", "id"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ItemFilterForm(forms.Form):
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("published_after"), cleaned_data.get("published_before")
+        if start and end and start > end:
+            raise forms.ValidationError(
+                "Expected the “from” date on or before the “to” date, found %(start)s after "
+                "%(end)s.",
+                params={"start": start.isoformat(), "end": end.isoformat()},
+            )
+        tags = cleaned_data.get("tag") or []
+        if len(tags) > MAX_TAGS:
+            self.add_error("tag", f"Expected at most {MAX_TAGS} tags, found {len(tags)}.")
+        return cleaned_data
+
+
+class ItemFilterSet(django_filters.FilterSet):
+    """The filters shared by the search page and the tag pages; subclasses add the order."""
+
+    tag = django_filters.ModelMultipleChoiceFilter(
+        label="Tags",
+        # Called per request: "published" depends on the time of the request.
+        queryset=lambda request: tags_with_published_items(),
+        to_field_name="slug",
+        method="filter_all_tags",
+        error_messages={"invalid_choice": "Expected a tag’s slug, found “%(value)s”."},
+    )
+    published_after = django_filters.DateFilter(
+        label="From", method="filter_published_after", widget=DateInput
+    )
+    published_before = django_filters.DateFilter(
+        label="To", method="filter_published_before", widget=DateInput
+    )
+
+    default_order = NEWEST
+
+    class Meta:
+        form = ItemFilterForm
+        fields = []
+
+    @property
+    def narrowed(self):
+        """Whether the reader asked for anything beyond the page's own list."""
+        data = self.form.cleaned_data
+        return bool(data.get("tag") or data.get("published_after") or data.get("published_before"))
+
+    @property
+    def selected_tags(self):
+        return list(self.form.cleaned_data.get("tag") or [])
+
+    def filter_all_tags(self, queryset, name, tags):
+        for tag in tags:
+            # One EXISTS per tag: every tag must match, and no join multiplies the rows.
+            queryset = queryset.filter(
+                Exists(TaggedItem.objects.filter(content_object=OuterRef("pk"), tag=tag))
+            )
+        return queryset
+
+    def filter_published_after(self, queryset, name, day):
+        return queryset.filter(published_at__gte=start_of_day(day))
+
+    def filter_published_before(self, queryset, name, day):
+        return queryset.filter(published_at__lt=start_of_day(day + timedelta(days=1)))
+
+    def keep_order(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        order = self.form.cleaned_data.get("order") or self.default_order
+        return self.apply_order(queryset, order)
+
+    def apply_order(self, queryset, order):
+        return queryset.order_by(*ORDERINGS[order])
+
+
+class SearchFilterSet(ItemFilterSet):
+    q = django_filters.CharFilter(label="Search for", method="keep_query", max_length=200)
+    order = django_filters.ChoiceFilter(
+        label="Order",
+        choices=[(RELEVANCE, "Most relevant"), (NEWEST, "Newest first"), (OLDEST, "Oldest first")],
+        empty_label=None,
+        method="keep_order",
+    )
+
+    default_order = RELEVANCE
+
+    @property
+    def query(self):
+        return self.form.cleaned_data.get("q", "").strip()
+
+    @property
+    def narrowed(self):
+        return bool(self.query) or super().narrowed
+
+    def keep_query(self, queryset, name, value):
+        return queryset  # searched in filter_queryset, so that the rank is there to order by
+
+    def filter_queryset(self, queryset):
+        if self.query:
+            queryset = search.search(queryset, self.query)
+        return super().filter_queryset(queryset)
+
+    def apply_order(self, queryset, order):
+        if order == RELEVANCE and not self.query:
+            order = NEWEST  # nothing to be relevant to
+        return super().apply_order(queryset, order)
+
+
+class TagPageFilterSet(ItemFilterSet):
+    order = django_filters.ChoiceFilter(
+        label="Order",
+        choices=[(WIRE, "As on the wire"), (NEWEST, "Newest first"), (OLDEST, "Oldest first")],
+        empty_label=None,
+        method="keep_order",
+    )
+
+    default_order = WIRE
+
+    def apply_order(self, queryset, order):
+        if order == WIRE:
+            return queryset  # Item.objects.for_tag() already reads in the tag page's order
+        return super().apply_order(queryset, order)
+
+
+def start_of_day(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

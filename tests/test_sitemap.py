@@ -1,0 +1,102 @@
+"""/sitemap.xml (an index of per-section sitemaps) and /robots.txt, for crawlers."""
+
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Item
+from tests.reader_data import draft, publish, scheduled
+
+pytestmark = pytest.mark.django_db
+
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def entries(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml"
+    root = ElementTree.fromstring(response.content)
+    return {
+        node.findtext("s:loc", namespaces=NS): node.findtext("s:lastmod", namespaces=NS)
+        for node in root
+    }
+
+
+@pytest.fixture
+def stories():
+    now = timezone.now().replace(microsecond=0)
+    first = publish("First", "Korea", published_at=now - timedelta(days=3))
+    second = publish("Second", "Korea", "Russia", published_at=now - timedelta(days=1))
+    draft("Draft", "Korea", "Embargo")
+    scheduled("Scheduled", "Russia", "Embargo")
+    return first, second
+
+
+def test_the_index_lists_one_sitemap_per_section(client, stories):
+    assert set(entries(client, "/sitemap.xml")) == {
+        "http://testserver/sitemap-tags.xml",
+        "http://testserver/sitemap-items.xml",
+    }
+
+
+def test_items_are_the_published_ones_with_their_last_change(client, stories):
+    first, second = stories
+    Item.objects.filter(pk=first.pk).update(updated_at=first.published_at + timedelta(hours=5))
+
+    items = entries(client, "/sitemap-items.xml")
+
+    assert items == {
+        "http://testserver/items/first/": (first.published_at + timedelta(hours=5))
+        .date()
+        .isoformat(),
+        "http://testserver/items/second/": second.updated_at.date().isoformat(),
+    }
+
+
+def test_a_scheduled_item_counts_as_changed_when_it_appears(client):
+    item = publish("Ahead", "Korea", published_at=timezone.now() + timedelta(days=2))
+    Item.objects.filter(pk=item.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    item.refresh_from_db()
+    Item.objects.filter(pk=item.pk).update(updated_at=item.published_at - timedelta(days=5))
+
+    items = entries(client, "/sitemap-items.xml")
+
+    assert items == {"http://testserver/items/ahead/": item.published_at.date().isoformat()}
+
+
+def test_tag_pages_with_published_items_and_their_latest_item(client, stories):
+    first, second = stories
+
+    tags = entries(client, "/sitemap-tags.xml")
+
+    assert tags == {
+        "http://testserver/tags/korea/": second.published_at.date().isoformat(),
+        "http://testserver/tags/russia/": second.published_at.date().isoformat(),
+    }
+
+
+def test_query_counts_do_not_grow(client, stories, django_assert_num_queries):
+    for n in range(20):
+        publish(f"Story {n}", f"Tag {n}")
+
+    # Each section's latest change and number of pages.
+    with django_assert_num_queries(4):
+        client.get("/sitemap.xml")
+    # The count, the page of URLs.
+    with django_assert_num_queries(2):
+        client.get("/sitemap-items.xml")
+    with django_assert_num_queries(2):
+        client.get("/sitemap-tags.xml")
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+    assert "Disallow: /admin/" in lines
+    assert "max-age=" in response["Cache-Control"]
