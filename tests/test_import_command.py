@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import importing
@@ -423,3 +423,42 @@ def test_the_command_exits_non_zero_when_a_file_fails(tmp_path):
     assert failed.returncode == 1
     assert f"{bad}:1: expected text, found a binary file" in failed.stderr
     assert succeeded.returncode == 0
+
+
+def test_a_file_the_database_refuses_fails_alone_in_its_batch(tmp_path, monkeypatch):
+    for tag in ("Alpha", "Bravo", "Charlie"):
+        write_digest(tmp_path, f"000_{tag}.txt", tag, f"{tag} story")
+    record_digests = importing._record_digests
+
+    def refuse_bravo(files, **kwargs):
+        if any(one.digest.tag == "Bravo" for one, _, _ in files):
+            raise IntegrityError("simulated: the database refuses Bravo")
+        return record_digests(files, **kwargs)
+
+    monkeypatch.setattr(importing, "_record_digests", refuse_bravo)
+
+    with pytest.raises(CommandError, match="1 of 3 files failed"):
+        run_command("import_digests", str(tmp_path))
+
+    assert sorted(Item.objects.values_list("title", flat=True)) == ["Alpha story", "Charlie story"]
+    assert not Tag.objects.filter(name="Bravo").exists()
+    assert ImportRun.objects.get().errors == [
+        f"{tmp_path / '000_Bravo.txt'}: expected the database to accept it, found simulated: "
+        "the database refuses Bravo"
+    ]
+
+
+def test_queries_per_batch_do_not_grow_with_its_files(tmp_path):
+    def import_folder(name, files):
+        folder = tmp_path / name
+        folder.mkdir()
+        for page in range(files):
+            # Few items, so that no INSERT is split by SQLite's 999-parameter limit.
+            titles = [f"{name} {page} {n}" for n in range(3)]
+            write_digest(folder, f"{page:03d}_x.txt", f"Tag {name}", *titles)
+        with CaptureQueriesContext(connection) as queries:
+            reports = importing.import_batch(importing.collect_sources([str(folder)]))
+        assert [report.status for report in reports] == ["imported"] * files
+        return len(queries)
+
+    assert import_folder("two", 2) == import_folder("six", 6)
