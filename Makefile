@@ -51,13 +51,20 @@ test: lint browser
 	env -u DATABASE_URL $(BIN)/pytest
 	if [ -n "$$DATABASE_URL" ]; then $(BIN)/pytest; fi
 
-bench: $(STAMP)
+# Import (bench), reader pages (bench.serve) and editors' changelists (bench.admin), each on
+# SQLite and on PostgreSQL when DATABASE_URL is set. Each part also has a target of its own.
+bench: bench-import bench-serve bench-admin
+
+bench-import: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
+
+bench-admin: $(STAMP)
+	$(PY) -m bench.admin $(BENCH_ADMIN_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info bench/data
 
 # Serving benchmark: first and last page of the largest tag at 100,000 items (bench/serve.py).
-.PHONY: bench-serve
+.PHONY: bench-import bench-serve bench-admin
 bench-serve: $(STAMP)
 	$(PY) -m bench.serve $(BENCH_SERVE_ARGS)

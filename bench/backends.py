@@ -1,0 +1,159 @@
+"""Fresh, throw-away databases for each benchmark run.
+
+Every run starts from an empty database so that the first import really is a first import:
+SQLite gets a new file, PostgreSQL a ``newsroom_bench`` database next to the one DATABASE_URL
+names (never that one: the benchmark must not touch a developer's data). The checks read the
+tables directly rather than through Django, so that the benchmark process itself never loads
+the project's settings and the figures belong to the measured commands alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+BENCH_DATABASE = "newsroom_bench"
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+
+# Rows the checks count. Django's default table names: the models set no db_table.
+COUNTED_TABLES = {
+    "items": "articles_item",
+    "tag links": "articles_taggeditem",
+    "digests": "articles_digest",
+    "digest entries": "articles_digestentry",
+}
+_REPORTED_SETTINGS = ("synchronous_commit", "autovacuum", "shared_buffers")
+_RUN_COLUMNS = ("forced", "files", "files_imported", "files_unchanged", "files_skipped")
+
+
+class BackendError(RuntimeError):
+    """A database the benchmark cannot set up, reach or clean."""
+
+
+@dataclass
+class Database:
+    """One fresh database: how the child commands reach it and how the checks query it."""
+
+    backend: str
+    version: str
+    env: dict[str, str | None]  # None: remove the variable from the children's environment
+    _connect: Callable[[], Any] = field(repr=False)
+
+    def counts(self) -> dict[str, int]:
+        with self._query() as cursor:
+            return {
+                label: cursor.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                for label, table in COUNTED_TABLES.items()
+            }
+
+    def import_runs(self) -> list[dict[str, int]]:
+        """The import log, oldest first: what each measured command says it did."""
+        query = f"SELECT {', '.join(_RUN_COLUMNS)} FROM articles_importrun ORDER BY id"
+        with self._query() as cursor:
+            rows = cursor.execute(query).fetchall()
+        return [dict(zip(_RUN_COLUMNS, map(int, row), strict=True)) for row in rows]
+
+    @contextmanager
+    def _query(self) -> Iterator:
+        try:
+            with closing(self._connect()) as connection:
+                yield connection.cursor()
+        except (sqlite3.Error, psycopg.Error) as exc:
+            raise BackendError(
+                f"{self.backend}: expected the import's tables, found {exc}"
+            ) from exc
+
+
+@contextmanager
+def sqlite_database() -> Iterator[Database]:
+    """A new SQLite file in a temporary folder, removed with its WAL files afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    path = folder / "bench.sqlite3"
+    try:
+        yield Database(
+            backend="sqlite",
+            version=f"SQLite {sqlite3.sqlite_version}",
+            # Settings prefer DATABASE_URL to SQLITE_PATH, so it must go.
+            env={"DATABASE_URL": None, "SQLITE_PATH": str(path)},
+            _connect=lambda: sqlite3.connect(path),
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def postgres_database(url: str) -> Iterator[Database]:
+    """``newsroom_bench`` on DATABASE_URL's server, created empty and dropped afterwards."""
+    parts = urlsplit(url)
+    if parts.scheme not in POSTGRES_SCHEMES:
+        raise BackendError(f"postgres: expected a PostgreSQL DATABASE_URL, found {parts.scheme}://")
+    if parts.path.lstrip("/") == BENCH_DATABASE:
+        raise BackendError(
+            f"postgres: DATABASE_URL names {BENCH_DATABASE}, the database the benchmark drops; "
+            "point it at another database on the same server"
+        )
+    # libpq knows postgres:// and postgresql:// only; dj-database-url also takes pgsql://.
+    admin_url = urlunsplit(parts._replace(scheme="postgresql"))
+    bench_parts = parts._replace(path="/" + BENCH_DATABASE)
+    bench_url = urlunsplit(bench_parts)
+    bench_conninfo = urlunsplit(bench_parts._replace(scheme="postgresql"))
+    version = _recreate(admin_url)
+    try:
+        yield Database(
+            backend="postgres",
+            version=f"PostgreSQL {version}",
+            env={"DATABASE_URL": bench_url, "SQLITE_PATH": None},
+            _connect=lambda: psycopg.connect(bench_conninfo),
+        )
+    finally:
+        _drop(admin_url)
+
+
+def _recreate(admin_url: str) -> str:
+    """Returns the server's version and the settings that move the figures most."""
+    with _admin(admin_url) as connection:
+        _drop_with(connection)
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+        # One commit a file makes synchronous_commit count; without autovacuum the planner
+        # never gets statistics for the tables the import fills.
+        shown = {
+            name: connection.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()[0]
+            for name in ("server_version", *_REPORTED_SETTINGS)
+        }
+    settings = ", ".join(f"{name} {shown[name]}" for name in _REPORTED_SETTINGS)
+    return f"{shown['server_version']}; {settings}"
+
+
+def _drop(admin_url: str) -> None:
+    with _admin(admin_url) as connection:
+        _drop_with(connection)
+
+
+def _drop_with(connection: psycopg.Connection) -> None:
+    # A child killed mid-import may leave a session behind; FORCE (PostgreSQL 13+) ends it.
+    force = sql.SQL(" WITH (FORCE)") if connection.info.server_version >= 130000 else sql.SQL("")
+    statement = sql.SQL("DROP DATABASE IF EXISTS {}{}").format(
+        sql.Identifier(BENCH_DATABASE), force
+    )
+    connection.execute(statement)
+
+
+@contextmanager
+def _admin(url: str) -> Iterator[psycopg.Connection]:
+    """A connection to DATABASE_URL's own database: CREATE/DROP DATABASE need autocommit."""
+    try:
+        with psycopg.connect(url, autocommit=True) as connection:
+            yield connection
+    except psycopg.Error as exc:
+        host = urlsplit(url).hostname or "the local socket"
+        raise BackendError(f"postgres ({host}): {exc}") from exc
