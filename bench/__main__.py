@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
+import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,8 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress(f"data set: {params.items:,} items over {params.tags:,} tags")
         dataset = ensure_dataset(params, DATA)
         write(header(dataset, _command(args), ROOT))
+        # A folder of logs per run, so that two runs at once do not write into each other's.
+        LOGS.mkdir(parents=True, exist_ok=True)
+        logs = Path(tempfile.mkdtemp(prefix=time.strftime("%Y%m%d-%H%M%S-"), dir=LOGS))
         for backend in backends:
-            result = _bench_backend(backend, dataset)
+            result = _bench_backend(backend, dataset, logs)
             write()
             write(backend_table(result, params.items))
     except (BackendError, CheckFailed, CommandFailed, GenerationError, OSError) as exc:
@@ -61,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         progress("interrupted; the benchmark databases were removed")
         return 130
+    # Kept after a failure only, where the error message points into them.
+    shutil.rmtree(logs, ignore_errors=True)
     return 0
 
 
@@ -130,8 +138,7 @@ def _database(backend: str) -> Iterator[Database]:
             yield database
 
 
-def _bench_backend(backend: str, dataset: Dataset) -> BackendResult:
-    LOGS.mkdir(parents=True, exist_ok=True)
+def _bench_backend(backend: str, dataset: Dataset, logs: Path) -> BackendResult:
     folders = [os.path.relpath(folder, ROOT) for folder in dataset.tag_folders()]
     if len(folders) != dataset.params.tags:
         raise CheckFailed(
@@ -146,7 +153,7 @@ def _bench_backend(backend: str, dataset: Dataset) -> BackendResult:
 
         def timed(step: str, argv: list[str]) -> Measurement:
             progress(f"{backend}: {step}…")
-            log = LOGS / f"{backend}-{step.replace(' ', '-')}.log"
+            log = logs / f"{backend}-{step.replace(' ', '-')}.log"
             measurement = run_measured(argv, env=env, cwd=ROOT, log=log)
             progress(
                 f"{backend}: {step}: {measurement.seconds:.2f} s, peak {measurement.peak_mb:.0f} MB"
@@ -155,7 +162,7 @@ def _bench_backend(backend: str, dataset: Dataset) -> BackendResult:
 
         progress(f"{backend}: migrate ({database.version})")
         migrate = [*manage, "migrate", "--noinput", "-v0"]
-        run_measured(migrate, env=env, cwd=ROOT, log=LOGS / f"{backend}-migrate.log")
+        run_measured(migrate, env=env, cwd=ROOT, log=logs / f"{backend}-migrate.log")
         first = timed("first import", importing)
         _check_counts(database, dataset, "the first import")
         forced = timed("forced re-import", [*importing, "--force"])

@@ -107,45 +107,54 @@ def postgres_database(url: str) -> Iterator[Database]:
     bench_parts = parts._replace(path="/" + BENCH_DATABASE)
     bench_url = urlunsplit(bench_parts)
     bench_conninfo = urlunsplit(bench_parts._replace(scheme="postgresql"))
-    version = _recreate(admin_url)
-    try:
-        yield Database(
-            backend="postgres",
-            version=f"PostgreSQL {version}",
-            env={"DATABASE_URL": bench_url, "SQLITE_PATH": None},
-            _connect=lambda: psycopg.connect(bench_conninfo),
+    with _admin(admin_url) as admin:
+        _lock(admin)
+        version = _recreate(admin)
+        try:
+            yield Database(
+                backend="postgres",
+                version=f"PostgreSQL {version}",
+                env={"DATABASE_URL": bench_url, "SQLITE_PATH": None},
+                _connect=lambda: psycopg.connect(bench_conninfo),
+            )
+        finally:
+            _drop(admin)
+
+
+def _lock(admin: psycopg.Connection) -> None:
+    """Refuse to share the server's benchmark database with another run.
+
+    Two runs at once would drop each other's database in the middle of an import. The lock is
+    held by this admin session until the run ends (or dies); advisory locks belong to one
+    database, so it stops runs that share DATABASE_URL's database, the usual case.
+    """
+    query = "SELECT pg_try_advisory_lock(hashtext(%s))"
+    if not admin.execute(query, (BENCH_DATABASE,)).fetchone()[0]:
+        raise BackendError(
+            f"postgres: another benchmark run is using {BENCH_DATABASE} on this server; "
+            "wait for it to finish"
         )
-    finally:
-        _drop(admin_url)
 
 
-def _recreate(admin_url: str) -> str:
+def _recreate(admin: psycopg.Connection) -> str:
     """Returns the server's version and the settings that move the figures most."""
-    with _admin(admin_url) as connection:
-        _drop_with(connection)
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
-        # One commit a file makes synchronous_commit count; without autovacuum the planner
-        # never gets statistics for the tables the import fills.
-        shown = {
-            name: connection.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()[0]
-            for name in ("server_version", *_REPORTED_SETTINGS)
-        }
+    _drop(admin)
+    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+    # One commit a file makes synchronous_commit count; without autovacuum the planner never
+    # gets statistics for the tables the import fills.
+    shown = {
+        name: admin.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()[0]
+        for name in ("server_version", *_REPORTED_SETTINGS)
+    }
     settings = ", ".join(f"{name} {shown[name]}" for name in _REPORTED_SETTINGS)
     return f"{shown['server_version']}; {settings}"
 
 
-def _drop(admin_url: str) -> None:
-    with _admin(admin_url) as connection:
-        _drop_with(connection)
-
-
-def _drop_with(connection: psycopg.Connection) -> None:
-    # A child killed mid-import may leave a session behind; FORCE (PostgreSQL 13+) ends it.
-    force = sql.SQL(" WITH (FORCE)") if connection.info.server_version >= 130000 else sql.SQL("")
-    statement = sql.SQL("DROP DATABASE IF EXISTS {}{}").format(
-        sql.Identifier(BENCH_DATABASE), force
-    )
-    connection.execute(statement)
+def _drop(admin: psycopg.Connection) -> None:
+    # No FORCE: a session still in the database is someone's (a psql, say), not ours to end;
+    # the error says so. Our own commands have exited, and the server waits a few seconds
+    # for their sessions to close.
+    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE)))
 
 
 @contextmanager

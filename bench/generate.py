@@ -15,6 +15,7 @@ import hashlib
 import json
 import random
 import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -88,20 +89,34 @@ class Dataset:
 
 
 def ensure_dataset(params: Params, data_root: Path) -> Dataset:
-    """Reuse the data set for these parameters, or write it (the manifest last, as the marker)."""
+    """Reuse the data set for these parameters, or write it (the manifest last, as the marker).
+
+    It is written under a temporary name and renamed into place, so a run that finds the
+    folder finds it complete, even while another run is generating the same data.
+    """
     params.check()
     root = data_root / params.key()
     manifest = root / MANIFEST
     start = time.perf_counter()
     reused = manifest.is_file()
     if not reused:
-        # No manifest means an interrupted run: its files may be partial, so start over.
-        if root.exists():
-            shutil.rmtree(root)
-        root.mkdir(parents=True)
-        files, size = _write(params, root)
-        description = {"params": asdict(params), "files": files, "bytes": size}
-        manifest.write_text(json.dumps({"generator": GENERATOR_VERSION, **description}, indent=2))
+        data_root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f"{root.name}.partial-", dir=data_root))
+        try:
+            files, size = _write(params, staging)
+            description = {"params": asdict(params), "files": files, "bytes": size}
+            document = {"generator": GENERATOR_VERSION, **description}
+            (staging / MANIFEST).write_text(json.dumps(document, indent=2))
+            if root.exists() and not manifest.is_file():
+                shutil.rmtree(root)  # left by a generator older than the renaming one
+            try:
+                staging.rename(root)
+            except OSError:
+                if not manifest.is_file():
+                    raise
+                # Another run got there first with the same bytes: use its copy.
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     document = json.loads(manifest.read_text())
     return Dataset(
         root=root,
