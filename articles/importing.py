@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from .digest import DigestError, parse
 from .models import (
@@ -409,10 +409,16 @@ def _apply(pending, *, run, status, now):
         "default_user": run.user if run is not None else None,
         "default_change_reason": f"Import #{run.pk}" if run is not None else "Import",
     }
-    # The *_with_history helpers add one revision per item in one more INSERT.
+    # Every item written gets a revision: one more INSERT for the batch.
     if new_items:
         _assign_slugs(new_items)
-        bulk_create_with_history(new_items, Item, **revision)
+        Item.objects.bulk_create(new_items)
+        _record_created_revisions(
+            new_items,
+            user=revision["default_user"],
+            reason=revision["default_change_reason"],
+            when=now,
+        )
         for item in new_items:
             changes.add(
                 ImportChange.Kind.ITEM_CREATED, item=item, before={"after_hash": item.import_hash}
@@ -534,20 +540,61 @@ def _note_update(updates, changes, item, entry):
 
 
 def _assign_slugs(items):
-    """Unique, stable ASCII slugs from titles: "-2", "-3"… when a title repeats."""
+    """Unique, stable ASCII slugs from titles: "-2", "-3"… when a title repeats.
+
+    Suffixes are checked by exact lookups, 50 at a time: a prefix match ("base-%") would also
+    match every longer title starting with the same words, and scan the slug index on SQLite.
+    """
     bases = [ascii_slug(item.title, max_length=200) or "item" for item in items]
-    taken = set(Item.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
-    for base in {base for base in bases if base in taken}:
-        taken.update(
-            Item.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
-        )
+    checked = set(bases)
+    taken = set(Item.objects.filter(slug__in=checked).values_list("slug", flat=True))
     for item, base in zip(items, bases, strict=True):
         slug, counter = base, 1
         while slug in taken:
             counter += 1
             slug = f"{base}-{counter}"
+            if slug not in checked:
+                window = [f"{base}-{n}" for n in range(counter, counter + 50)]
+                checked.update(window)
+                taken.update(Item.objects.filter(slug__in=window).values_list("slug", flat=True))
         taken.add(slug)
         item.slug = slug
+
+
+def _record_created_revisions(items, *, user, reason, when):
+    """The first revision of each created item, copied by the database in one INSERT … SELECT.
+
+    What simple-history's bulk_create_with_history writes for new rows, without building a
+    Python object per revision: that was half the time of a large first import.
+    """
+    history = Item.history.model
+    quote = connection.ops.quote_name
+    copied = [field.column for field in Item._meta.concrete_fields]
+    columns = [
+        *copied,
+        "history_date",
+        "history_change_reason",
+        "history_type",
+        "history_user_id",
+    ]
+    ids = [item.pk for item in items]
+    # Well under SQLite's 999 parameters a statement.
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} "
+                f"({', '.join(map(quote, columns))}) "
+                f"SELECT {', '.join(map(quote, copied))}, %s, %s, '+', %s "
+                f"FROM {quote(Item._meta.db_table)} "
+                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
+                [
+                    connection.ops.adapt_datetimefield_value(when),
+                    reason,
+                    user.pk if user is not None else None,
+                    *chunk,
+                ],
+            )
 
 
 class TagPages:

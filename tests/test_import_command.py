@@ -462,3 +462,19 @@ def test_queries_per_batch_do_not_grow_with_its_files(tmp_path):
         return len(queries)
 
     assert import_folder("two", 2) == import_folder("six", 6)
+
+
+def test_each_created_item_gets_a_first_revision_copied_from_it():
+    importer = get_user_model().objects.create_user("importer")
+    summary = importing.import_digests(importing.collect_sources([str(SEED_PAGE_1)]), user=importer)
+
+    fields = ["id", "title", "slug", "teaser", "status", "published_at", "import_key"]
+    revisions = Item.history.model.objects.order_by("id")
+    assert list(revisions.values_list(*fields)) == list(
+        Item.objects.order_by("id").values_list(*fields)
+    )
+    assert set(revisions.values_list("history_type", "history_change_reason", "history_user")) == {
+        ("+", f"Import #{summary.run_id}", importer.pk)
+    }
+    run = ImportRun.objects.get(pk=summary.run_id)
+    assert all(run.started_at <= r.history_date <= run.finished_at for r in revisions)
