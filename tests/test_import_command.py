@@ -15,7 +15,15 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import importing
 from articles.digest import parse
-from articles.models import Digest, DigestEntry, ImportRun, Item, Tag, TaggedItem
+from articles.models import (
+    Digest,
+    DigestEntry,
+    ImportChange,
+    ImportRun,
+    Item,
+    Tag,
+    TaggedItem,
+)
 from tests.helpers import (
     SEED_PAGE_1,
     SEED_PAGE_2,
@@ -478,3 +486,12 @@ def test_each_created_item_gets_a_first_revision_copied_from_it():
     }
     run = ImportRun.objects.get(pk=summary.run_id)
     assert all(run.started_at <= r.history_date <= run.finished_at for r in revisions)
+
+
+def test_each_created_item_gets_an_undo_record_of_what_the_run_wrote():
+    summary = importing.import_digests(importing.collect_sources([str(SEED_PAGE_1)]))
+
+    records = ImportChange.objects.filter(run_id=summary.run_id, kind="item_created")
+    assert sorted((r.item_id, r.title, r.before) for r in records) == sorted(
+        (item.pk, item.title, {"after_hash": item.import_hash}) for item in Item.objects.all()
+    )
