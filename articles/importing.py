@@ -25,7 +25,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Max, Min, Value
+from django.db.models import BigIntegerField, DateTimeField, F, Max, Min, Value
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -519,6 +519,20 @@ def _insert_from(model, columns, queryset):
         )
 
 
+def _insert_rows(model, columns, rows):
+    """One executemany INSERT for narrow rows computed here (tag links, digest entries):
+    bulk_create would build and prepare a model instance per row, for three plain values."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            rows,
+        )
+
+
 def _resolve_tags(pending, changes):
     """Tags by key for the files' headers: one lookup per distinct tag in the batch."""
     tags = {}
@@ -620,34 +634,22 @@ def _record_created_revisions(items, *, user, reason, when):
     What simple-history's bulk_create_with_history writes for new rows, without building a
     Python object per revision: that was half the time of a large first import.
     """
-    history = Item.history.model
-    quote = connection.ops.quote_name
     copied = [field.column for field in Item._meta.concrete_fields]
-    columns = [
-        *copied,
-        "history_date",
-        "history_change_reason",
-        "history_type",
-        "history_user_id",
-    ]
+    history = ["history_date", "history_change_reason", "history_type", "history_user_id"]
     ids = [item.pk for item in items]
-    # Well under SQLite's 999 parameters a statement.
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(history._meta.db_table)} "
-                f"({', '.join(map(quote, columns))}) "
-                f"SELECT {', '.join(map(quote, copied))}, %s, %s, '+', %s "
-                f"FROM {quote(Item._meta.db_table)} "
-                f"WHERE {quote('id')} IN ({', '.join(['%s'] * len(chunk))})",
-                [
-                    connection.ops.adapt_datetimefield_value(when),
-                    reason,
-                    user.pk if user is not None else None,
-                    *chunk,
-                ],
+    for start in range(0, len(ids), 900):  # well under SQLite's 999 parameters a statement
+        rows = (
+            Item.objects.filter(pk__in=ids[start : start + 900])
+            .order_by("pk")
+            .values_list(
+                *copied,
+                Value(when, output_field=DateTimeField()),
+                Value(reason),
+                Value("+"),
+                Value(user.pk if user is not None else None, output_field=BigIntegerField()),
             )
+        )
+        _insert_from(Item.history.model, [*copied, *history], rows)
 
 
 class TagPages:
@@ -707,7 +709,11 @@ class TagPages:
         return to_link
 
     def save(self):
-        TaggedItem.objects.bulk_create(self.new_rows)
+        _insert_rows(
+            TaggedItem,
+            ["tag_id", "content_object_id", "position"],
+            [(row.tag_id, row.content_object_id, row.position) for row in self.new_rows],
+        )
 
     def _place(self, tag, order, known, new_ids, page):
         placed = {}
@@ -829,10 +835,14 @@ def _record_digests(files, *, run, now, changes):
         Digest.objects.bulk_create(created)
         for record in created:
             changes.add(ImportChange.Kind.DIGEST_CREATED, object_id=record.pk)
-    DigestEntry.objects.bulk_create(
-        DigestEntry(digest=record, item_id=item_id, position=position)
-        for record, entry_rows in entries
-        for position, item_id in entry_rows
+    _insert_rows(
+        DigestEntry,
+        ["digest_id", "item_id", "position"],
+        [
+            (record.pk, item_id, position)
+            for record, entry_rows in entries
+            for position, item_id in entry_rows
+        ],
     )
     return recorded
 
