@@ -429,7 +429,8 @@ def _apply(pending, *, run, status, now):
         )
     new_ids = {item.pk for item in new_items}
 
-    page = TagPages({tag for _, tag, _ in files}, [item.pk for item in items.values()], new_ids)
+    pairs = {(tag.pk, item.pk) for one, tag, _ in files for _, item, _ in outcomes[one.report.name]}
+    page = TagPages({tag for _, tag, _ in files}, pairs, new_ids)
     linked_by_file = {}
     for one, tag, _ in files:
         ordered = [item for _, item, _ in outcomes[one.report.name]]
@@ -661,9 +662,10 @@ class TagPages:
     item goes on top of the tag page when it is page 1 and at the bottom otherwise.
     """
 
-    def __init__(self, tags, item_ids, new_ids):
+    def __init__(self, tags, pairs, new_ids):
+        """pairs: every (tag id, item id) the batch's digests list."""
         tags = list(tags)
-        known_ids = [pk for pk in item_ids if pk not in new_ids]
+        known_ids = {pk for _, pk in pairs if pk not in new_ids}
         links = TaggedItem.objects.filter(tag__in=tags)
         self.positions = {}
         self.untagged_by_editor = set()
@@ -672,10 +674,15 @@ class TagPages:
                 "tag_id", "content_object_id", "position"
             )
             self.positions = {(tag_id, pk): position for tag_id, pk, position in rows}
-            imported_before = DigestEntry.objects.filter(
-                digest__tag__in=tags, item_id__in=known_ids
-            ).values_list("digest__tag_id", "item_id")
-            self.untagged_by_editor = set(imported_before) - set(self.positions)
+            # Only a known item listed under a tag it does not have may have lost it to an
+            # editor; a forced re-read of unchanged files has none and skips the query.
+            unlinked = {pair for pair in pairs if pair[1] in known_ids} - set(self.positions)
+            if unlinked:
+                imported_before = DigestEntry.objects.filter(
+                    digest__tag__in={tag_id for tag_id, _ in unlinked},
+                    item_id__in={pk for _, pk in unlinked},
+                ).values_list("digest__tag_id", "item_id")
+                self.untagged_by_editor = set(imported_before) & unlinked
         self.bounds = {
             row["tag_id"]: (row["top"], row["bottom"])
             for row in links.order_by()
