@@ -378,12 +378,6 @@ def _check_field_lengths(digest):
             )
 
 
-def resolve_tag(name):
-    """The tag a digest header names, by its name or an alias (tag_key); created on first
-    sight."""
-    return get_or_create_tag(name)[0]
-
-
 def _apply(pending, *, run, status, now):
     """Apply parsed files in order, as if one by one, with a fixed number of queries."""
     changes = RunChanges(run)
