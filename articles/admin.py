@@ -191,6 +191,18 @@ def _action_page(modeladmin, request, queryset, *, title, form, action, template
     return TemplateResponse(request, template or "admin/articles/action_form.html", context)
 
 
+# Where an item came from and who touched it: shown read-only, never edited.
+PROVENANCE_FIELDS = [
+    "provenance",
+    "import_runs",
+    "imported_at",
+    "edited_by",
+    "edited_at",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(Item)
 class ItemAdmin(SimpleHistoryAdmin):
     form = ItemForm
@@ -227,28 +239,12 @@ class ItemAdmin(SimpleHistoryAdmin):
         (
             "Provenance",
             {
-                "fields": [
-                    "provenance",
-                    "import_runs",
-                    "imported_at",
-                    "edited_by",
-                    "edited_at",
-                    "created_at",
-                    "updated_at",
-                ],
+                "fields": PROVENANCE_FIELDS,
                 "classes": ["collapse"],
             },
         ),
     ]
-    readonly_fields = [
-        "provenance",
-        "import_runs",
-        "imported_at",
-        "edited_by",
-        "edited_at",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = PROVENANCE_FIELDS
 
     def get_queryset(self, request):
         return (

@@ -485,47 +485,44 @@ def _known_items(files):
 
 def _record_created_changes(run, items):
     """The undo records of created items ("after_hash": what the run wrote), copied by the
-    database from the new rows in one INSERT … SELECT, as the revisions are."""
+    database from the new rows, as the revisions are."""
+    _copy_items(
+        ImportChange,
+        ["run_id", "kind", "item_id", "title", "before"],
+        items,
+        Value(run.pk),
+        Value(ImportChange.Kind.ITEM_CREATED.value),
+        "pk",
+        "title",
+        JSONObject(after_hash=F("import_hash")),
+    )
+
+
+def _copy_items(model, columns, items, *select):
+    """INSERT INTO model's table (columns) SELECT select FROM the items' rows: rows made by the
+    database, not built in Python one by one."""
     ids = [item.pk for item in items]
-    for start in range(0, len(ids), 900):
+    for start in range(0, len(ids), 900):  # well under SQLite's 999 parameters a statement
         rows = (
-            Item.objects.filter(pk__in=ids[start : start + 900])
-            .order_by("pk")
-            .values_list(
-                Value(run.pk),
-                Value(ImportChange.Kind.ITEM_CREATED.value),
-                "pk",
-                "title",
-                JSONObject(after_hash=F("import_hash")),
-            )
+            Item.objects.filter(pk__in=ids[start : start + 900]).order_by("pk").values_list(*select)
         )
-        _insert_from(ImportChange, ["run_id", "kind", "item_id", "title", "before"], rows)
-
-
-def _insert_from(model, columns, queryset):
-    """INSERT INTO model's table (columns) SELECT …: rows made by the database, not in Python."""
-    select, params = queryset.query.sql_with_params()
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"{select}",
-            params,
-        )
+        query, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{_insert_into(model, columns)} {query}", params)
 
 
 def _insert_rows(model, columns, rows):
     """One executemany INSERT for narrow rows computed here (tag links, digest entries):
     bulk_create would build and prepare a model instance per row, for three plain values."""
-    if not rows:
-        return
+    if rows:
+        placeholders = ", ".join(["%s"] * len(columns))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"{_insert_into(model, columns)} VALUES ({placeholders})", rows)
+
+
+def _insert_into(model, columns):
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})",
-            rows,
-        )
+    return f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))})"
 
 
 def _resolve_tags(pending, changes):
@@ -631,20 +628,16 @@ def _record_created_revisions(items, *, user, reason, when):
     """
     copied = [field.column for field in Item._meta.concrete_fields]
     history = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    ids = [item.pk for item in items]
-    for start in range(0, len(ids), 900):  # well under SQLite's 999 parameters a statement
-        rows = (
-            Item.objects.filter(pk__in=ids[start : start + 900])
-            .order_by("pk")
-            .values_list(
-                *copied,
-                Value(when, output_field=DateTimeField()),
-                Value(reason),
-                Value("+"),
-                Value(user.pk if user is not None else None, output_field=BigIntegerField()),
-            )
-        )
-        _insert_from(Item.history.model, [*copied, *history], rows)
+    _copy_items(
+        Item.history.model,
+        [*copied, *history],
+        items,
+        *copied,
+        Value(when, output_field=DateTimeField()),
+        Value(reason),
+        Value("+"),
+        Value(user.pk if user is not None else None, output_field=BigIntegerField()),
+    )
 
 
 class TagPages:
