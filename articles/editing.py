@@ -7,14 +7,12 @@ items. The admin's actions and forms call these; they hold no logic of their own
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from .models import Item, TaggedItem
+from .tag_pages import link_on_top
 
-# Room left above the top of a tag page for the items an editor tags.
-TOP_GAP = 1 << 20
 EDIT_FIELDS = ["edited_by", "edited_at", "updated_at"]
 
 
@@ -84,25 +82,12 @@ def schedule_items(queryset, *, publish_at, unpublish_at=None, user=None, now=No
     return _save(changed, fields, user=user, reason="Scheduled", now=now)
 
 
-def _link_on_top(tag, item_ids):
-    """Tag the items, placing them on top of the tag's page in the given order."""
-    if not item_ids:
-        return
-    top = TaggedItem.objects.filter(tag=tag).aggregate(top=Min("position"))["top"]
-    top = 0 if top is None else top
-    count = len(item_ids)
-    TaggedItem.objects.bulk_create(
-        TaggedItem(tag=tag, content_object_id=pk, position=top - TOP_GAP * (count - index))
-        for index, pk in enumerate(item_ids)
-    )
-
-
 @transaction.atomic
 def add_tag(queryset, tag, *, user=None, now=None):
     """Tag the items that lack the tag; returns the items changed."""
     now = now or timezone.now()
     changed = list(queryset.exclude(tagged_items__tag=tag))
-    _link_on_top(tag, [item.pk for item in changed])
+    link_on_top(tag, [item.pk for item in changed])
     return _save(changed, [], user=user, reason=f"Tag added: {tag.name}", now=now)
 
 
@@ -122,4 +107,4 @@ def set_tags(item, tags):
     current = set(TaggedItem.objects.filter(content_object=item).values_list("tag_id", flat=True))
     TaggedItem.objects.filter(content_object=item).exclude(tag_id__in=wanted).delete()
     for tag_id in wanted.keys() - current:
-        _link_on_top(wanted[tag_id], [item.pk])
+        link_on_top(wanted[tag_id], [item.pk])

@@ -3,22 +3,12 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 
 from .digest import Digest, DigestError, DigestItem, render
-from .models import Item, Tag
-from .tagging import tag_key
+from .models import Item
+from .tag_services import find_tag
 
 
 class ExportError(Exception):
     pass
-
-
-def find_tag(name_or_slug):
-    tag = (
-        Tag.objects.filter(name_key=tag_key(name_or_slug)).first()
-        or Tag.objects.filter(slug=name_or_slug).first()
-    )
-    if tag is None:
-        raise ExportError(f"{name_or_slug}: expected the name or slug of a tag, found no such tag")
-    return tag
 
 
 def export_tag_page(name_or_slug, *, page=1, per_page=10, include_drafts=False):
@@ -26,6 +16,8 @@ def export_tag_page(name_or_slug, *, page=1, per_page=10, include_drafts=False):
     if per_page < 1:
         raise ExportError(f"--per-page: expected a positive number, found {per_page}")
     tag = find_tag(name_or_slug)
+    if tag is None:
+        raise ExportError(f"{name_or_slug}: expected the name or slug of a tag, found no such tag")
     items = Item.objects.all() if include_drafts else Item.objects.published()
     paginator = Paginator(items.for_tag(tag).only("title", "teaser"), per_page)
     if paginator.count == 0:

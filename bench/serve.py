@@ -180,7 +180,7 @@ def fill(item_count, tag_count, rng):
     from django.utils import timezone
 
     from articles.models import Item, Tag, TaggedItem
-    from articles.tagging import tag_key
+    from articles.tag_names import tag_key
 
     # Tag sizes fall off as 1/rank: tag 1 gets ~13% of the items at 1,000 tags.
     weights = [1 / rank for rank in range(1, tag_count + 1)]

@@ -154,8 +154,8 @@ READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", 60))
 
 # Tags are entered as "North Korea, Climate change": split on commas only, never on spaces
 # (taggit's default turns "climate change" into two tags).
-TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tag_names"
-TAGGIT_STRING_FROM_TAGS = "articles.tagging.join_tag_names"
+TAGGIT_TAGS_FROM_STRING = "articles.tag_names.parse_tag_names"
+TAGGIT_STRING_FROM_TAGS = "articles.tag_names.join_tag_names"
 
 # Largest digest file the importer reads; larger files are rejected before parsing.
 DIGEST_MAX_BYTES = int(os.environ.get("DIGEST_MAX_BYTES", 2 * 1024 * 1024))

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from articles.models import Item, Tag
 from articles.roles import ensure_roles
-from articles.tags import tags_for_names
+from articles.tag_services import tags_for_names
 
 
 def make_user(username, *groups, **fields):

@@ -110,8 +110,9 @@ class TestUpload:
             "admin:articles_importrun_change", args=[run.pk]
         )
         assert [str(m) for m in get_messages(response.wsgi_request)] == [
-            "Imported 1 file: 10 created, 0 updated, 0 unchanged, 0 conflicts "
-            "(editor's version kept), 0 errors."
+            "Imported 1 file (1 imported, 0 unchanged, 0 skipped as already imported, "
+            "0 failed); items: 10 created, 0 updated, 0 unchanged, 0 conflicts "
+            "(editor's version kept); 0 warnings, 0 errors."
         ]
         assert not PendingUpload.objects.exists()
 
@@ -131,9 +132,32 @@ class TestUpload:
 
         assert "found them gone or changed: upload them again" in response.text
         assert Item.objects.count() == 0
-        for tampered in ({"sha256": ["0" * 64]}, {"batch": ["not-a-batch"]}):
-            response = client.post(CONFIRM, {**data, **tampered}, follow=True)
-            assert "found them gone or changed" in response.text
+        response = client.post(CONFIRM, {**data, "sha256": ["0" * 64]}, follow=True)
+        assert "found them gone or changed" in response.text
+
+    @pytest.mark.parametrize(
+        ("field", "value", "error"),
+        [
+            ("status", "archived", "Select a valid choice"),
+            ("batch", "not-a-batch", "Enter a valid UUID"),
+            ("sha256", "not-a-hash", "expected a sha256 in hex, found &#x27;not-a-hash&#x27;"),
+            ("sha256", None, "This field is required"),
+        ],
+    )
+    def test_a_confirm_the_form_refuses_is_a_400_that_writes_nothing(
+        self, client, importer, field, value, error
+    ):
+        page = preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()))
+        data = confirm_data(page)
+        data[field] = [value] if value is not None else []
+
+        response = client.post(CONFIRM, data)
+
+        assert response.status_code == 400
+        assert error in response.text
+        assert "Nothing was imported" in response.text
+        assert (ImportRun.objects.count(), table_state()) == (0, (0, 0, 0))
+        assert PendingUpload.objects.count() == 1  # the preview's files stay for a retry
 
     def test_another_users_upload_cannot_be_confirmed(self, client, importer):
         page = preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()))

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.admin import ItemAdmin
+from articles.admin.items import ItemAdmin
 from articles.importing import DigestSource, import_digests
 from articles.models import ImportRun, Item, Tag
-from articles.tags import add_alias
+from articles.tag_services import add_alias
 from tests.admin_support import log_in, make_item, tag_names
 from tests.helpers import SEED_PAGE_2, SEEDS, digest_text, run_command
 
@@ -180,7 +180,7 @@ class TestChangeForm:
         newer = digest_text("Asia", ("Wire story", ["Second copy.\u00a0…"])).encode()
         summary = import_digests([DigestSource("b.txt", data=newer)])
         item.refresh_from_db()
-        assert summary.items["conflict"] == 1
+        assert summary.items.conflict == 1
         assert (item.title, item.teaser) == ("Editor's title", "First copy.\u00a0…")
 
     def test_tags_are_matched_by_key_and_new_ones_allowed(self, client, editor):

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import paginators
+from articles.admin import paginators
+from articles.admin.paginators import EstimatedCountPaginator
 from articles.models import Item
-from articles.paginators import EstimatedCountPaginator
 from tests.admin_support import make_item, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.admin import TagAdmin
+from articles.admin.tags import TagAdmin
 from articles.models import Item, Tag, TagAlias, TagMerge
 from tests.admin_support import log_in, make_item, tag_names
 

@@ -13,8 +13,9 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import importing
+from articles import importing, tag_pages
 from articles.digest import parse
+from articles.importing import apply
 from articles.models import (
     Digest,
     DigestEntry,
@@ -158,7 +159,7 @@ def test_new_items_between_known_ones_keep_the_digest_order(tmp_path):
 
 
 def test_positions_are_renumbered_when_a_gap_is_full(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "POSITION_GAP", 2)
+    monkeypatch.setattr(tag_pages, "POSITION_GAP", 2)
     titles = ["Top", "Bottom"]
     run_command("import_digests", str(write_digest(tmp_path, "000_0.txt", "Gaps", *titles)))
     for round_number in range(1, 6):
@@ -233,7 +234,7 @@ def test_a_database_failure_midway_leaves_nothing_of_that_file(tmp_path, monkeyp
 
         raise IntegrityError("simulated failure after the items were written")
 
-    monkeypatch.setattr(importing, "_record_digests", explode)
+    monkeypatch.setattr(apply, "record_digests", explode)
 
     with pytest.raises(CommandError):
         run_command("import_digests", str(path))
@@ -293,7 +294,7 @@ def test_an_editors_change_is_kept_and_reported_as_a_conflict(tmp_path):
     report = tmp_path / "report.json"
     out, _ = run_command("import_digests", "--report", str(report), str(corrected))
 
-    assert "1 conflicts" in out
+    assert "1 conflict (editor's version kept)" in out
     item.refresh_from_db()
     assert (item.title, item.teaser) == ("Editor's better headline", "Editor's teaser.")
     assert Item.objects.count() == 10  # found by its import key, not duplicated
@@ -355,7 +356,7 @@ def test_duplicate_titles_are_warned_about_with_their_line(tmp_path):
     out, err = run_command("import_digests", str(path))
 
     assert f"warning: {path}:11: duplicate title" in err
-    assert "1 warnings" in out
+    assert "1 warning," in out
     assert Item.objects.count() == 2
 
 
@@ -436,14 +437,14 @@ def test_the_command_exits_non_zero_when_a_file_fails(tmp_path):
 def test_a_file_the_database_refuses_fails_alone_in_its_batch(tmp_path, monkeypatch):
     for tag in ("Alpha", "Bravo", "Charlie"):
         write_digest(tmp_path, f"000_{tag}.txt", tag, f"{tag} story")
-    record_digests = importing._record_digests
+    record_digests = apply.record_digests
 
     def refuse_bravo(files, **kwargs):
         if any(one.digest.tag == "Bravo" for one, _, _ in files):
             raise IntegrityError("simulated: the database refuses Bravo")
         return record_digests(files, **kwargs)
 
-    monkeypatch.setattr(importing, "_record_digests", refuse_bravo)
+    monkeypatch.setattr(apply, "record_digests", refuse_bravo)
 
     with pytest.raises(CommandError, match="1 of 3 files failed"):
         run_command("import_digests", str(tmp_path))

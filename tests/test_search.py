@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import search
 from articles.models import Item
+from articles.reader import search
 from tests.reader_data import draft, parse_strictly, publish, scheduled, texts
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.tagging import ascii_slug, parse_tag_names, tag_key
+from articles.tag_names import ascii_slug, parse_tag_names, tag_key
 
 
 @pytest.mark.parametrize(

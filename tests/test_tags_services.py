@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import tags as tag_services
+from articles import tag_services
 from articles.models import Digest, Item, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
+from articles.tag_services import FoundBy, TagMatch
 from tests.helpers import run_command, write_digest
 
 pytestmark = pytest.mark.django_db
@@ -107,8 +108,8 @@ class TestRename:
 
         tag.refresh_from_db()
         assert (tag.name, tag.slug) == ("Climate change", "climate-change")
-        assert tag_services.resolve_tag_slug("global-warming") == (tag, True)
-        assert tag_services.resolve_tag_slug("climate-change") == (tag, False)
+        assert tag_services.lookup_tag("global-warming") == TagMatch(tag, FoundBy.OLD_SLUG)
+        assert tag_services.lookup_tag("climate-change") == TagMatch(tag, FoundBy.SLUG)
         response = client.get("/tags/global-warming/?page=1")
         assert response.status_code == 301
         assert response["Location"] == "/tags/climate-change/?page=1"
@@ -116,8 +117,7 @@ class TestRename:
         assert "Ice melts" in page.text
 
     def test_an_unknown_slug_is_still_a_404(self, client):
-        with pytest.raises(Tag.DoesNotExist):
-            tag_services.resolve_tag_slug("nothing")
+        assert tag_services.lookup_tag("nothing") is None
         assert client.get("/tags/nothing/").status_code == 404
 
     def test_the_old_name_becomes_an_alias_so_imports_keep_finding_the_tag(self, tmp_path):
@@ -168,7 +168,7 @@ class TestRename:
         tag_services.rename_tag(tag, "Climate  Change!")
 
         assert tag.slug == "climate-change-2"
-        assert tag_services.resolve_tag_slug("climate-change") == (other, True)
+        assert tag_services.lookup_tag("climate-change") == TagMatch(other, FoundBy.OLD_SLUG)
 
     def test_a_new_tag_does_not_take_over_a_retired_slug(self, client):
         other = Tag.objects.create(name="Climate change")

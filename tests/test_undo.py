@@ -5,10 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from articles import undo as undo_module
-from articles.importing import DigestSource, import_digests
+from articles.importing import DigestSource, KeepReason, import_digests, plan_undo, undo_run
+from articles.importing import undo as undo_module
 from articles.models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
-from articles.undo import CHANGED_BY_LATER_IMPORT, EDITED_SINCE, plan_undo, undo_run
 from tests.helpers import digest_text
 
 pytestmark = pytest.mark.django_db
@@ -90,12 +89,15 @@ def test_items_an_editor_touched_since_are_kept_and_listed(editor):
         "Fresh (edited)",
     ]
     assert sorted((item.title, why) for item, why in plan.kept) == [
-        ("Corrected (edited)", EDITED_SINCE),
-        ("Fresh (edited)", EDITED_SINCE),
+        ("Corrected (edited)", KeepReason.EDITED_SINCE),
+        ("Fresh (edited)", KeepReason.EDITED_SINCE),
     ]
     assert (undo.removed, undo.restored, undo.kept, undo.user) == (0, 0, 2, editor)
     kept = undo.changes.filter(kind=ImportChange.Kind.ITEM_KEPT)
-    assert sorted(change.before["reason"] for change in kept) == [EDITED_SINCE, EDITED_SINCE]
+    assert sorted(change.before["reason"] for change in kept) == [
+        KeepReason.EDITED_SINCE,
+        KeepReason.EDITED_SINCE,
+    ]
     # The digest record of the undone run goes, so its file can be imported again.
     assert not Digest.objects.filter(name="000_b.txt").exists()
 
@@ -107,7 +109,9 @@ def test_an_item_a_later_import_changed_again_is_kept():
     plan = plan_undo(first)
     undo_run(first)
 
-    assert [(item.title, why) for item, why in plan.kept] == [("Story", CHANGED_BY_LATER_IMPORT)]
+    assert [(item.title, why) for item, why in plan.kept] == [
+        ("Story", KeepReason.CHANGED_BY_LATER_IMPORT)
+    ]
     assert Item.objects.get().teaser == "Two.\u00a0…"
 
 

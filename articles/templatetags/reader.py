@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from articles import search
+from articles.reader import search
 
 register = template.Library()
 

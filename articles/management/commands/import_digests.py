@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.importing import FAILED, collect_sources, import_digests
+from articles.importing import FileStatus, collect_sources, import_digests
 from articles.models import Item
 
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         file_reports = []
 
         def on_file(file_report):
-            if file_report.status == FAILED:
+            if file_report.status == FileStatus.FAILED:
                 self.stderr.write(self.style.ERROR(file_report.error))
             elif verbosity >= 2:
                 self.stdout.write(f"{file_report.name}: {file_report.status}")
@@ -73,19 +73,8 @@ class Command(BaseCommand):
                     f"{report}: expected a writable file, found {exc.strerror}"
                 ) from exc
 
-        totals = summary.as_dict()
-        files, items = totals["files"], totals["items"]
-        prefix = "Dry run, nothing written: " if dry_run else ""
-        line = (
-            f"{prefix}{files['total']} files ({files['imported']} imported, "
-            f"{files['unchanged']} unchanged, {files['skipped']} skipped as already imported, "
-            f"{files['failed']} failed); items: {items['created']} created, "
-            f"{items['updated']} updated, {items['unchanged']} unchanged, "
-            f"{items['conflict']} conflicts "
-            f"(editor's version kept); {len(summary.warnings)} warnings, "
-            f"{len(summary.errors)} errors."
-        )
+        line = summary.sentence()
         if verbosity >= 1:
             self.stdout.write(self.style.SUCCESS(line) if summary.ok else line)
         if not summary.ok:
-            raise CommandError(f"{len(summary.errors)} of {files['total']} files failed")
+            raise CommandError(f"{len(summary.errors)} of {summary.files.total} files failed")

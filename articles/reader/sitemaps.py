@@ -10,8 +10,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.db.models.functions import Greatest
 
-from . import reading
-from .models import Item
+from ..models import Item
+from . import queries
 
 
 class ItemSitemap(Sitemap):
@@ -39,7 +39,7 @@ class TagSitemap(Sitemap):
     def items(self):
         # Annotated after the filter: the latest of the tag's published items only.
         return (
-            reading.tags_in_use()
+            queries.tags_in_use()
             .annotate(changed_at=Max("tagged_items__content_object__published_at"))
             .only("slug")
             .order_by("slug")

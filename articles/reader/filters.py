@@ -17,9 +17,9 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from ..models import TaggedItem
 from . import search
-from .models import TaggedItem
-from .reading import tags_with_published_items
+from .queries import tags_with_published_items
 
 MAX_TAGS = 5
 NEWEST, OLDEST, RELEVANCE, WIRE = "newest", "oldest", "relevance", "wire"

@@ -1,39 +1,70 @@
 """Tag services: finding a tag by any of its spellings, creating, renaming, aliasing, merging.
 
-Every name is compared by tagging.tag_key, against tag names and aliases alike, so that no path
+Every name is compared by tag_names.tag_key, against tag names and aliases alike, so that no path
 (admin form, bulk action, importer) creates a second tag for a spelling that already has one.
 Taggit's own helpers are avoided on purpose (shared/STYLE.md 8.1, 8.2): they compare names
 case-sensitively and only know taggit's stock models.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import HttpResponsePermanentRedirect
 
 from .models import Digest, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
-from .tagging import tag_key
+from .tag_names import tag_key
 
 # --- Finding -------------------------------------------------------------------------------
 
 
-def find_tag(name):
-    """The tag this name means, by its own name or an alias; None when there is none."""
-    key = tag_key(name)
-    if not key:
-        return None
-    tag = Tag.objects.filter(name_key=key).first()
-    if tag is None:
-        alias = TagAlias.objects.select_related("tag").filter(name_key=key).first()
-        tag = alias.tag if alias is not None else None
-    return tag
+class FoundBy(StrEnum):
+    """What of a tag a lookup matched."""
+
+    SLUG = "slug"
+    NAME = "name"
+    ALIAS = "alias"
+    OLD_SLUG = "old slug"
+
+
+@dataclass(frozen=True)
+class TagMatch:
+    tag: Tag
+    found_by: FoundBy
+
+
+def lookup_tag(name_or_slug, *, slugs=True):
+    """The tag that text means, and how it was found; None when no tag answers to it.
+
+    Slugs first, as URLs give them: the tag's current slug, then a slug retired by a rename
+    or merge (its URL keeps its promise). Then names, compared by tag_key: the tag's own,
+    then an alias. A current slug costs one query. Names typed by editors or read from
+    digest headers pass ``slugs=False``: "tag" is the slug of a tag named "日本", not a name.
+    """
+    if slugs:
+        tag = Tag.objects.filter(slug=name_or_slug).first()
+        if tag is not None:
+            return TagMatch(tag, FoundBy.SLUG)
+        old = TagOldSlug.objects.select_related("tag").filter(slug=name_or_slug).first()
+        if old is not None:
+            return TagMatch(old.tag, FoundBy.OLD_SLUG)
+    key = tag_key(name_or_slug)
+    tag = _tags_by_key([key]).get(key) if key else None
+    if tag is not None:
+        return TagMatch(tag, FoundBy.NAME if tag.name_key == key else FoundBy.ALIAS)
+    return None
+
+
+def find_tag(name_or_slug, *, slugs=True):
+    """The tag that text means (see lookup_tag), or None."""
+    match = lookup_tag(name_or_slug, slugs=slugs)
+    return match.tag if match is not None else None
 
 
 def get_or_create_tag(name):
     """(tag, created): the tag a name means, created on first sight."""
-    tag = find_tag(name)
+    tag = find_tag(name, slugs=False)
     if tag is not None:
         return tag, False
     return Tag.objects.create(name=name), True
@@ -50,11 +81,7 @@ def tags_for_names(names):
         key = tag_key(name)
         if key and key not in by_key:
             by_key[key] = name
-    found = {tag.name_key: tag for tag in Tag.objects.filter(name_key__in=list(by_key))}
-    missing = [key for key in by_key if key not in found]
-    if missing:
-        for alias in TagAlias.objects.select_related("tag").filter(name_key__in=missing):
-            found[alias.name_key] = alias.tag
+    found = _tags_by_key(list(by_key))
     tags = []
     for key, name in by_key.items():
         tag = found.get(key) or Tag.objects.create(name=name)
@@ -63,31 +90,14 @@ def tags_for_names(names):
     return tags
 
 
-def resolve_tag_slug(slug):
-    """(tag, is_old_slug) for a tag URL's slug: the current one, or one retired by a rename or
-    merge. Raises Tag.DoesNotExist when no tag ever had it."""
-    tag = Tag.objects.filter(slug=slug).first()
-    if tag is not None:
-        return tag, False
-    old = TagOldSlug.objects.select_related("tag").filter(slug=slug).first()
-    if old is None:
-        raise Tag.DoesNotExist(f"expected a tag slug, found {slug!r}")
-    return old.tag, True
-
-
-def old_slug_redirect(request, slug):
-    """A 301 to the tag page when slug was retired by a rename or merge, else None.
-
-    The tag view calls this only after its own lookup failed, so a live tag page costs no
-    extra query. The query string (?page=2) is kept.
-    """
-    old = TagOldSlug.objects.select_related("tag").filter(slug=slug).first()
-    if old is None:
-        return None
-    url = old.tag.get_absolute_url()
-    if request.GET:
-        url = f"{url}?{request.GET.urlencode()}"
-    return HttpResponsePermanentRedirect(url)
+def _tags_by_key(keys):
+    """{key: tag} for the keys some tag has as its name or an alias: two queries at most."""
+    found = {tag.name_key: tag for tag in Tag.objects.filter(name_key__in=keys)}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for alias in TagAlias.objects.select_related("tag").filter(name_key__in=missing):
+            found[alias.name_key] = alias.tag
+    return found
 
 
 # --- Names and aliases ---------------------------------------------------------------------

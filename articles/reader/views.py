@@ -1,45 +1,22 @@
 """The reader site: home, tag index, tag pages, items and search.
 
-Thin views over ``Item.objects.published()`` and ``articles.reading``: each page runs a fixed
+Thin views over ``Item.objects.published()`` and ``reader.queries``: each page runs a fixed
 number of SQL queries whatever its length. Responses are public and cacheable for
 ``READER_CACHE_SECONDS``; ConditionalGetMiddleware adds the ETag and answers 304.
 """
 
-from functools import wraps
-
-from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import reading, search
+from ..models import Item
+from ..tag_services import FoundBy, lookup_tag
+from . import queries, search
 from .filters import SearchFilterSet, TagPageFilterSet
-from .models import Item, Tag
-from .tags import old_slug_redirect
+from .http import DESCRIPTION_LENGTH, SITE_DESCRIPTION, SITE_NAME, public, public_view
 
-SITE_NAME = "Newsroom"
-SITE_DESCRIPTION = "News from the wire, by subject: titles and teasers, updated as it files."
-DESCRIPTION_LENGTH = 160
 POPULAR_TAGS = 12
-
-
-def public(response):
-    """Mark a successful response as the same for every reader, cacheable for a while."""
-    if response.status_code == 200:
-        patch_cache_control(response, public=True, max_age=settings.READER_CACHE_SECONDS)
-    return response
-
-
-def public_view(view):
-    """``view`` with its successful responses marked public (feeds, sitemaps)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return public(view(request, *args, **kwargs))
-
-    return wrapper
 
 
 class PublicPageMixin:
@@ -94,11 +71,11 @@ class HomeView(PublicPageMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        paginator.count = reading.published_count()
+        paginator.count = queries.published_count()
         return paginator
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(popular_tags=reading.most_used_tags(POPULAR_TAGS), **kwargs)
+        return super().get_context_data(popular_tags=queries.most_used_tags(POPULAR_TAGS), **kwargs)
 
 
 class TagIndexView(PublicPageMixin, TemplateView):
@@ -107,11 +84,11 @@ class TagIndexView(PublicPageMixin, TemplateView):
     description = "Every subject on the wire, A to Z, with the number of stories in each."
 
     def get_context_data(self, **kwargs):
-        tags = reading.tag_counts()
+        tags = queries.tag_counts()
         return super().get_context_data(
             tags=tags,
-            groups=reading.by_initial(tags),
-            popular_tags=reading.most_used_tags(POPULAR_TAGS, tags),
+            groups=queries.by_initial(tags),
+            popular_tags=queries.most_used_tags(POPULAR_TAGS, tags),
             **kwargs,
         )
 
@@ -141,13 +118,14 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
     filterset_class = TagPageFilterSet
 
     def get(self, request, *args, **kwargs):
-        self.tag = Tag.objects.filter(slug=kwargs["slug"]).first()
-        if self.tag is None:
-            # A slug retired by a rename or merge: 301 to the tag's page (no cost otherwise).
-            redirect = old_slug_redirect(request, kwargs["slug"])
-            if redirect is None:
-                raise Http404(f"No tag with the slug {kwargs['slug']!r}.")
-            return redirect
+        match = lookup_tag(kwargs["slug"])
+        if match is None:
+            raise Http404(f"No tag with the slug {kwargs['slug']!r}.")
+        if match.found_by != FoundBy.SLUG:
+            # A slug retired by a rename or merge, or another spelling of the tag: 301 to
+            # its page, query string (?page=2) kept. A current slug costs no extra query.
+            return HttpResponsePermanentRedirect(_with_query(request, match.tag))
+        self.tag = match.tag
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -157,7 +135,7 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         if self.filterset.is_valid() and not self.filterset.narrowed:
             # The plain tag page: its count is the slow part at scale, and is cached.
-            paginator.count = reading.tag_item_count(self.tag)
+            paginator.count = queries.tag_item_count(self.tag)
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -195,9 +173,9 @@ class ItemView(PublicPageMixin, DetailView):
         return self.object.paragraphs[0]
 
     def get_context_data(self, **kwargs):
-        tags = sorted(self.object.tags.all(), key=lambda tag: reading.sort_key(tag.name))
+        tags = sorted(self.object.tags.all(), key=lambda tag: queries.sort_key(tag.name))
         return super().get_context_data(
-            tags=tags, related_items=reading.related_items(self.object, tags), **kwargs
+            tags=tags, related_items=queries.related_items(self.object, tags), **kwargs
         )
 
 
@@ -220,7 +198,7 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
             searched=valid and self.filterset.narrowed,
             query=query,
             highlight_words=search.highlight_words(query),
-            popular_tags=reading.most_used_tags(POPULAR_TAGS),
+            popular_tags=queries.most_used_tags(POPULAR_TAGS),
         )
         return context
 
@@ -238,3 +216,8 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
 @public_view
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+def _with_query(request, tag):
+    url = tag.get_absolute_url()
+    return f"{url}?{request.GET.urlencode()}" if request.GET else url

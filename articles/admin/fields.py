@@ -1,22 +1,19 @@
-"""Forms and widgets of the editors' admin: exact teaser text, tag entry with autocomplete."""
+"""Form fields and widgets of the editors' admin: exact teaser text, tag names with
+autocomplete, several files in one upload."""
 
 import json
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin import widgets as admin_widgets
 from django.contrib.admin.widgets import SELECT2_TRANSLATIONS
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import get_language
 
-from .editing import check_schedule
-from .models import PARAGRAPH_SEPARATOR, Item, Tag
-from .tagging import tag_key
-from .tags import check_name_available
+from ..models import PARAGRAPH_SEPARATOR, Tag
+from ..tag_names import parse_tag_names, tag_key
 
-# Only ASCII whitespace is markup; U+00A0 is content (DIGEST_FORMAT.md).
+# Only ASCII whitespace is markup; U+00A0 is content (docs/digest-format.md).
 ASCII_WHITESPACE = " \t\r\n\f\v"
 TAG_NAME_LIMIT = Tag._meta.get_field("name").max_length
 
@@ -120,15 +117,7 @@ class TagNamesField(forms.Field):
     widget = TagNamesWidget
 
     def to_python(self, value):
-        names, keys = [], set()
-        for entry in value or []:
-            for part in str(entry).split(","):
-                name = " ".join(part.split())
-                key = tag_key(name)
-                if key and key not in keys:
-                    keys.add(key)
-                    names.append(name)
-        return names
+        return parse_tag_names(*(str(entry) for entry in value or []))
 
     def validate(self, value):
         super().validate(value)
@@ -145,113 +134,6 @@ class TagNamesField(forms.Field):
         ]
 
 
-class ItemForm(forms.ModelForm):
-    teaser = ExactTextField(
-        help_text="Paragraphs separated by one blank line. Non-breaking spaces are kept."
-    )
-    tag_names = TagNamesField(
-        label="Tags", required=False, help_text="Pick existing tags or type new ones."
-    )
-
-    class Meta:
-        model = Item
-        fields = ["title", "slug", "teaser", "status", "published_at", "unpublish_at"]
-        widgets = {"title": forms.TextInput(attrs={"class": "vLargeTextField"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        revision = getattr(self.instance, "_history", None)
-        if revision is not None and revision.tag_names is not None:
-            # Restoring a revision (simple-history's form): offer its tags.
-            self.initial.setdefault("tag_names", revision.tag_names)
-        elif self.instance.pk:
-            # Read through .all() so a prefetch is used (taggit's .names() ignores it).
-            self.initial.setdefault("tag_names", [tag.name for tag in self.instance.tags.all()])
-
-    def clean_title(self):
-        title = self.cleaned_data["title"].strip(ASCII_WHITESPACE)
-        if not title:
-            raise ValidationError("expected a title, found only spaces")
-        return title
-
-    def clean(self):
-        cleaned = super().clean()
-        status = cleaned.get("status", self.instance.status)
-        publish_at = cleaned.get("published_at", self.instance.published_at)
-        unpublish_at = cleaned.get("unpublish_at", self.instance.unpublish_at)
-        if status == Item.Status.PUBLISHED and publish_at is None and "published_at" in cleaned:
-            # Publishing with no time given means now.
-            cleaned["published_at"] = publish_at = timezone.now()
-        if publish_at is not None and unpublish_at is not None and unpublish_at <= publish_at:
-            self.add_error("unpublish_at", "expected a time after the publication time")
-        return cleaned
-
-
-class TagForm(forms.ModelForm):
-    class Meta:
-        model = Tag
-        fields = ["name", "description"]
-
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if "," in name:
-            raise ValidationError("expected a name without commas (they separate tags)")
-        check_name_available(name, tag=self.instance if self.instance.pk else None)
-        return name
-
-
-class TagAliasForm(forms.ModelForm):
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        tag = self.instance.tag if self.instance.tag_id else None
-        if tag is not None and tag_key(name) == tag.name_key:
-            raise ValidationError("expected a spelling other than the tag's own name")
-        check_name_available(name, tag=tag)
-        return name
-
-
-class ActionForm(forms.Form):
-    """The intermediate page of a bulk action keeps the selection in hidden inputs."""
-
-
-class ChooseTagForm(ActionForm):
-    tag = TagNamesField(label="Tag", help_text="One tag.")
-
-    def clean_tag(self):
-        names = self.cleaned_data["tag"]
-        if len(names) != 1:
-            raise ValidationError(f"expected one tag, found {len(names)}")
-        return names[0]
-
-
-class ScheduleForm(ActionForm):
-    published_at = forms.SplitDateTimeField(
-        label="Publish at", widget=admin_widgets.AdminSplitDateTime
-    )
-    unpublish_at = forms.SplitDateTimeField(
-        label="Unpublish at",
-        required=False,
-        widget=admin_widgets.AdminSplitDateTime,
-        help_text="Leave empty to keep the items published.",
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("published_at"):
-            check_schedule(cleaned["published_at"], cleaned.get("unpublish_at"))
-        return cleaned
-
-
-class MergeForm(ActionForm):
-    target = forms.ModelChoiceField(
-        queryset=Tag.objects.none(), widget=forms.RadioSelect, label="Merge into"
-    )
-
-    def __init__(self, *args, tags, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = tags
-
-
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -266,13 +148,3 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(part, initial) for part in data]
         return [single(data, initial)]
-
-
-class DigestUploadForm(forms.Form):
-    files = MultipleFileField(label="Digest files", help_text="One or more digest files.")
-    status = forms.ChoiceField(
-        choices=Item.Status.choices,
-        initial=Item.Status.PUBLISHED,
-        label="Status of new items",
-    )
-    force = forms.BooleanField(required=False, label="Re-read files imported before (same content)")

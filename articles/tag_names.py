@@ -44,23 +44,29 @@ def ascii_slug(text, max_length=100):
     return slug
 
 
-def parse_tag_names(text):
-    """Split what an editor typed into tag names, on commas only.
+def clean_tag_name(text):
+    """A name as an editor typed it, with runs of whitespace (NBSP too) as one space."""
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def parse_tag_names(*texts):
+    """Split what an editor typed (one text or several entries) into tag names, on commas.
 
     taggit's default parser splits on spaces when there is no comma, so "climate change"
-    would become two tags. Names keep their inner spacing; duplicates by tag_key are dropped.
+    would become two tags. Names keep their inner words; duplicates by tag_key are dropped.
     """
     names = []
     seen = set()
-    for part in (text or "").split(","):
-        name = _WHITESPACE.sub(" ", part).strip()
-        key = tag_key(name)
-        if key and key not in seen:
-            seen.add(key)
-            names.append(name)
+    for text in texts:
+        for part in (text or "").split(","):
+            name = clean_tag_name(part)
+            key = tag_key(name)
+            if key and key not in seen:
+                seen.add(key)
+                names.append(name)
     return names
 
 
 def join_tag_names(tags):
-    """The inverse of parse_tag_names for the admin's text field."""
+    """The inverse of parse_tag_names, for taggit's text form of an item's tags."""
     return ", ".join(sorted((tag.name for tag in tags), key=str.casefold))

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 
-from .models import Item, Tag, TaggedItem
+from ..models import Item, Tag, TaggedItem
 
 
 def tags_in_use():

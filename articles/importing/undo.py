@@ -6,7 +6,7 @@ The undo happens in one transaction and is logged as an ImportRun of its own (or
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
@@ -14,24 +14,29 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from .models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
+from ..models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
+from .changes import WRITTEN_FIELDS, DigestBefore, ItemBefore, kept_before, written_hash
 
 Kind = ImportChange.Kind
 
-EDITED_SINCE = "edited by an editor since the import"
-CHANGED_BY_LATER_IMPORT = "changed by a later import"
+
+class KeepReason(StrEnum):
+    """Why an undo leaves an item as it is."""
+
+    EDITED_SINCE = "edited by an editor since the import"
+    CHANGED_BY_LATER_IMPORT = "changed by a later import"
 
 
 @dataclass
 class UndoPlan:
     run: ImportRun
-    remove: list = field(default_factory=list)  # items the run created
-    restore: list = field(default_factory=list)  # (item, before) the run updated
-    kept: list = field(default_factory=list)  # (item, reason)
-    unlink: list = field(default_factory=list)  # (item, tag id) links the run added
-    digests_removed: list = field(default_factory=list)  # digest ids
-    digests_restored: list = field(default_factory=list)  # (digest id, before)
-    tags_created: list = field(default_factory=list)  # tag ids, removed when left unused
+    remove: list[Item] = field(default_factory=list)  # items the run created
+    restore: list[tuple[Item, ItemBefore]] = field(default_factory=list)  # items it updated
+    kept: list[tuple[Item, KeepReason]] = field(default_factory=list)
+    unlink: list[tuple[Item, int]] = field(default_factory=list)  # (item, tag id) it linked
+    digests_removed: list[int] = field(default_factory=list)
+    digests_restored: list[tuple[int, DigestBefore]] = field(default_factory=list)
+    tags_created: list[int] = field(default_factory=list)  # removed when left unused
 
 
 def check_undoable(run):
@@ -52,35 +57,35 @@ def plan_undo(run):
     def edited_since(item):
         return item.edited_at is not None and item.edited_at >= run.started_at
 
-    def reason_to_keep(item, written_hash):
+    def reason_to_keep(item, written):
         if edited_since(item):
-            return EDITED_SINCE
-        if item.import_hash != written_hash:
-            return CHANGED_BY_LATER_IMPORT
+            return KeepReason.EDITED_SINCE
+        if item.import_hash != written:
+            return KeepReason.CHANGED_BY_LATER_IMPORT
         return None
 
     for change in changes:
         item = change.item
         if change.kind in (Kind.ITEM_CREATED, Kind.ITEM_UPDATED) and item is not None:
-            why = reason_to_keep(item, change.before["after_hash"])
+            why = reason_to_keep(item, written_hash(change))
             if why is not None:
                 plan.kept.append((item, why))
                 kept_ids.add(item.pk)
             elif change.kind == Kind.ITEM_CREATED:
                 plan.remove.append(item)
             else:
-                plan.restore.append((item, change.before))
+                plan.restore.append((item, ItemBefore.from_json(change.before)))
         elif change.kind == Kind.DIGEST_CREATED:
             plan.digests_removed.append(change.object_id)
         elif change.kind == Kind.DIGEST_REPLACED:
-            plan.digests_restored.append((change.object_id, change.before))
+            plan.digests_restored.append((change.object_id, DigestBefore.from_json(change.before)))
         elif change.kind == Kind.TAG_CREATED:
             plan.tags_created.append(change.object_id)
     for change in changes:
         if change.kind == Kind.TAG_LINKED and change.item is not None:
             if edited_since(change.item):
                 if change.item.pk not in kept_ids:
-                    plan.kept.append((change.item, EDITED_SINCE))
+                    plan.kept.append((change.item, KeepReason.EDITED_SINCE))
                     kept_ids.add(change.item.pk)
             else:
                 plan.unlink.append((change.item, change.object_id))
@@ -106,15 +111,13 @@ def undo_run(run, *, user=None):
     if plan.restore:
         restored = []
         for item, before in plan.restore:
-            item.title, item.teaser = before["title"], before["teaser"]
-            item.import_hash = before["import_hash"]
-            item.imported_at = _parse_time(before["imported_at"])
+            before.restore(item)
             restored.append(item)
             log.append(ImportChange(run=undo, kind=Kind.ITEM_RESTORED, item=item, title=item.title))
         bulk_update_with_history(
             restored,
             Item,
-            ["title", "teaser", "import_hash", "imported_at", "updated_at"],
+            WRITTEN_FIELDS,
             default_user=user,
             default_change_reason=reason,
         )
@@ -138,7 +141,7 @@ def undo_run(run, *, user=None):
     for item, why in plan.kept:
         log.append(
             ImportChange(
-                run=undo, kind=Kind.ITEM_KEPT, item=item, title=item.title, before={"reason": why}
+                run=undo, kind=Kind.ITEM_KEPT, item=item, title=item.title, before=kept_before(why)
             )
         )
     if plan.tags_created:
@@ -160,26 +163,14 @@ def _restore_digest(digest_id, before):
     digest = Digest.objects.filter(pk=digest_id).first()
     if digest is None:
         return
-    digest.name, digest.tag_id, digest.tag_name = (
-        before["name"],
-        before["tag_id"],
-        before["tag_name"],
-    )
-    digest.page, digest.run_id = before["page"], before["run_id"]
-    digest.imported_at = _parse_time(before["imported_at"])
+    digest.name, digest.tag_id, digest.tag_name = before.name, before.tag_id, before.tag_name
+    digest.page, digest.run_id, digest.imported_at = before.page, before.run_id, before.imported_at
     digest.save()
     digest.entries.all().delete()
-    existing = set(
-        Item.objects.filter(pk__in=[item_id for _, item_id in before["entries"]]).values_list(
-            "pk", flat=True
-        )
-    )
+    item_ids = [item_id for _, item_id in before.entries]
+    existing = set(Item.objects.filter(pk__in=item_ids).values_list("pk", flat=True))
     DigestEntry.objects.bulk_create(
         DigestEntry(digest=digest, item_id=item_id, position=position)
-        for position, item_id in before["entries"]
+        for position, item_id in before.entries
         if item_id in existing
     )
-
-
-def _parse_time(value):
-    return datetime.fromisoformat(value) if value else None

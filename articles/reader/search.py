@@ -4,7 +4,7 @@ PostgreSQL: full text. Migration 0002 keeps a generated ``search_vector`` column
 A, teaser B, 'english' configuration) with a GIN index, up to date on every write; the query is
 parsed by ``websearch_to_tsquery``, which accepts any input without error, and results are
 ranked with ``ts_rank``. The model has no field for the column (SQLite has no tsvector), so
-``SearchVectorColumn`` names it directly.
+``models.search.SearchVectorColumn`` names it directly.
 
 SQLite: a portable fallback with the same syntax (words, "quoted phrases", ``or``, ``-word``),
 each word or phrase matched with ``icontains`` on title or teaser, ranked by where the words
@@ -18,28 +18,19 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Case, Expression, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import conditional_escape, format_html, format_html_join
 
-SEARCH_CONFIG = "english"
+from ..models.search import SearchVectorColumn, websearch_query
+
 # Bounds the SQL a query can make on SQLite (one LIKE pair per word).
 MAX_TERMS = 16
 
 # A quoted phrase (the closing quote may be missing), or a run of anything but space and quote.
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 _WORD = re.compile(r"\w+")
-
-
-class SearchVectorColumn(Expression):
-    """``articles_item.search_vector``, under whatever alias the query gives the table."""
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.base_table)
-        return f"{table}.{connection.ops.quote_name('search_vector')}", []
 
 
 @dataclass(frozen=True)
@@ -86,7 +77,7 @@ def highlight_words(text):
 def search(queryset, text):
     """``queryset`` narrowed to what matches ``text``, each item annotated with ``rank``."""
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        query = websearch_query(text)
         return (
             queryset.alias(document=SearchVectorColumn())
             .filter(document=query)

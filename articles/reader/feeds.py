@@ -10,9 +10,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Item, Tag
-from .tags import resolve_tag_slug
-from .views import SITE_DESCRIPTION, SITE_NAME
+from ..models import Item
+from ..tag_services import find_tag
+from .http import SITE_DESCRIPTION, SITE_NAME
 
 FEED_LENGTH = 20
 
@@ -56,10 +56,10 @@ class LatestItemsAtomFeed(LatestItemsFeed):
 class TagFeed(LatestItemsFeed):
     def get_object(self, request, slug):
         # Subscribers keep the feed they had when a tag is renamed or merged.
-        try:
-            return resolve_tag_slug(slug)[0]
-        except Tag.DoesNotExist as exc:
-            raise Http404(f"No tag with the slug {slug!r}.") from exc
+        tag = find_tag(slug)
+        if tag is None:
+            raise Http404(f"No tag with the slug {slug!r}.")
+        return tag
 
     def items(self, tag):
         latest = list(

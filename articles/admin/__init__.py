@@ -1,0 +1,16 @@
+"""The editors' admin. One module a subject; importing them registers their ModelAdmins.
+
+- ``base``: pages of our own, bulk actions' intermediate page, read-only audits, helpers.
+- ``fields``, ``forms``: what editors type, validated; ``filters``: the item list's filters.
+- ``items``, ``tags``, ``imports``: the ModelAdmins; ``paginators``: counting huge tables.
+"""
+
+from django.contrib import admin
+
+from . import imports, items, tags
+
+admin.site.site_header = "Newsroom"
+admin.site.site_title = "Newsroom admin"
+admin.site.index_title = "Curate items and tags, import digests"
+
+__all__ = ["imports", "items", "tags"]

@@ -1,0 +1,158 @@
+"""The admin's forms: each validates all it accepts, so that a bad post is a form error."""
+
+import re
+
+from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ..editing import check_schedule
+from ..models import Item, Tag
+from ..tag_names import clean_tag_name, tag_key
+from ..tag_services import check_name_available
+from .fields import ASCII_WHITESPACE, ExactTextField, MultipleFileField, TagNamesField
+
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+class ItemForm(forms.ModelForm):
+    teaser = ExactTextField(
+        help_text="Paragraphs separated by one blank line. Non-breaking spaces are kept."
+    )
+    tag_names = TagNamesField(
+        label="Tags", required=False, help_text="Pick existing tags or type new ones."
+    )
+
+    class Meta:
+        model = Item
+        fields = ["title", "slug", "teaser", "status", "published_at", "unpublish_at"]
+        widgets = {"title": forms.TextInput(attrs={"class": "vLargeTextField"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        revision = getattr(self.instance, "_history", None)
+        if revision is not None and revision.tag_names is not None:
+            # Restoring a revision (simple-history's form): offer its tags.
+            self.initial.setdefault("tag_names", revision.tag_names)
+        elif self.instance.pk:
+            # Read through .all() so a prefetch is used (taggit's .names() ignores it).
+            self.initial.setdefault("tag_names", [tag.name for tag in self.instance.tags.all()])
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip(ASCII_WHITESPACE)
+        if not title:
+            raise ValidationError("expected a title, found only spaces")
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status", self.instance.status)
+        publish_at = cleaned.get("published_at", self.instance.published_at)
+        unpublish_at = cleaned.get("unpublish_at", self.instance.unpublish_at)
+        if status == Item.Status.PUBLISHED and publish_at is None and "published_at" in cleaned:
+            # Publishing with no time given means now.
+            cleaned["published_at"] = publish_at = timezone.now()
+        if publish_at is not None and unpublish_at is not None and unpublish_at <= publish_at:
+            self.add_error("unpublish_at", "expected a time after the publication time")
+        return cleaned
+
+
+class TagForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "description"]
+
+    def clean_name(self):
+        name = clean_tag_name(self.cleaned_data["name"])
+        if "," in name:
+            raise ValidationError("expected a name without commas (they separate tags)")
+        check_name_available(name, tag=self.instance if self.instance.pk else None)
+        return name
+
+
+class TagAliasForm(forms.ModelForm):
+    def clean_name(self):
+        name = clean_tag_name(self.cleaned_data["name"])
+        tag = self.instance.tag if self.instance.tag_id else None
+        if tag is not None and tag_key(name) == tag.name_key:
+            raise ValidationError("expected a spelling other than the tag's own name")
+        check_name_available(name, tag=tag)
+        return name
+
+
+class ActionForm(forms.Form):
+    """The intermediate page of a bulk action keeps the selection in hidden inputs."""
+
+
+class ChooseTagForm(ActionForm):
+    tag = TagNamesField(label="Tag", help_text="One tag.")
+
+    def clean_tag(self):
+        names = self.cleaned_data["tag"]
+        if len(names) != 1:
+            raise ValidationError(f"expected one tag, found {len(names)}")
+        return names[0]
+
+
+class ScheduleForm(ActionForm):
+    published_at = forms.SplitDateTimeField(
+        label="Publish at", widget=admin_widgets.AdminSplitDateTime
+    )
+    unpublish_at = forms.SplitDateTimeField(
+        label="Unpublish at",
+        required=False,
+        widget=admin_widgets.AdminSplitDateTime,
+        help_text="Leave empty to keep the items published.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("published_at"):
+            check_schedule(cleaned["published_at"], cleaned.get("unpublish_at"))
+        return cleaned
+
+
+class MergeForm(ActionForm):
+    target = forms.ModelChoiceField(
+        queryset=Tag.objects.none(), widget=forms.RadioSelect, label="Merge into"
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = tags
+
+
+class DigestUploadForm(forms.Form):
+    files = MultipleFileField(label="Digest files", help_text="One or more digest files.")
+    status = forms.ChoiceField(
+        choices=Item.Status.choices,
+        initial=Item.Status.PUBLISHED,
+        label="Status of new items",
+    )
+    force = forms.BooleanField(required=False, label="Re-read files imported before (same content)")
+
+
+class Sha256ListField(forms.Field):
+    """The sha256 of each file previewed, as repeated hidden inputs."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [str(digest) for digest in value or []]
+
+    def validate(self, value):
+        super().validate(value)
+        for digest in value:
+            if not SHA256_HEX.fullmatch(digest):
+                raise ValidationError(f"expected a sha256 in hex, found {digest[:70]!r}")
+
+
+class ConfirmImportForm(forms.Form):
+    """The confirm of a previewed upload: the staged batch, what was previewed and with which
+    options, all as hidden fields. A post that does not validate imports nothing."""
+
+    batch = forms.UUIDField(widget=forms.HiddenInput)
+    sha256 = Sha256ListField()
+    status = forms.ChoiceField(choices=Item.Status.choices, widget=forms.HiddenInput)
+    force = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,159 @@
+"""The tags' admin: names, aliases, descriptions, old URLs, merges and their audit."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import JsonResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from ..models import Item, Tag, TagAlias, TaggedItem, TagMerge
+from ..tag_names import tag_key
+from ..tag_services import merge_tags, plan_merge, rename_tag
+from .base import ReadOnlyAdmin, action_page, plural
+from .forms import MergeForm, TagAliasForm, TagForm
+from .paginators import EstimatedCountPaginator
+
+
+class TagAliasInline(admin.TabularInline):
+    model = TagAlias
+    form = TagAliasForm
+    fields = ["name"]
+    extra = 1
+    verbose_name = "alias (another spelling)"
+    verbose_name_plural = "aliases (other spellings: digests and editors using them mean this tag)"
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    form = TagForm
+    list_display = ["name", "item_count", "alias_list", "short_description"]
+    search_fields = ["name", "aliases__name"]
+    list_per_page = 100
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    inlines = [TagAliasInline]
+    readonly_fields = ["slug", "old_slugs"]
+    fields = ["name", "slug", "description", "old_slugs"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        # A correlated count: computed only for the rows of the page unless sorted by it.
+        count = (
+            TaggedItem.objects.filter(tag=OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(count=Count("*"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(item_count=Coalesce(Subquery(count), Value(0)))
+            .prefetch_related("aliases")
+        )
+
+    @admin.display(description="items", ordering="item_count")
+    def item_count(self, tag):
+        url = reverse("admin:articles_item_changelist") + f"?tag={tag.slug}"
+        return format_html('<a href="{}">{}</a>', url, tag.item_count)
+
+    @admin.display(description="aliases")
+    def alias_list(self, tag):
+        return ", ".join(alias.name for alias in tag.aliases.all())
+
+    @admin.display(description="description")
+    def short_description(self, tag):
+        return Truncator(tag.description).chars(80)
+
+    @admin.display(description="old URLs (answer with a redirect)")
+    def old_slugs(self, tag):
+        return ", ".join(f"/tags/{old.slug}/" for old in tag.old_slugs.all()) or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            # Renaming keeps the old URL (301) and the old name as an alias.
+            rename_tag(Tag.objects.get(pk=obj.pk), obj.name)
+            obj.slug = Tag.objects.values_list("slug", flat=True).get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge selected tags…", permissions=["change"])
+    def merge(self, request, queryset):
+        tags = queryset.order_by("name")
+        if len(tags) < 2:
+            self.message_user(request, "Select two tags or more to merge.", messages.WARNING)
+            return None
+        form = MergeForm(request.POST if "apply" in request.POST else None, tags=tags)
+        plan = None
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            if "confirm" in request.POST:
+                merge = merge_tags(sources=list(tags), target=target, actor=request.user)
+                self.message_user(
+                    request,
+                    f"Merged {plural(len(merge.sources), 'tag')} into “{target.name}”: "
+                    f"{plural(merge.items_moved, 'item')} moved, "
+                    f"{plural(merge.items_already_tagged, 'item')} had it already.",
+                    messages.SUCCESS,
+                )
+                return None
+            plan = plan_merge(list(tags), target)
+        counts = dict(
+            TaggedItem.objects.filter(tag__in=tags)
+            .values("tag")
+            .annotate(count=Count("*"))
+            .values_list("tag", "count")
+        )
+        return action_page(
+            self,
+            request,
+            queryset,
+            title="Merge tags",
+            form=form,
+            action="merge",
+            template="admin/articles/tag/merge.html",
+            plan=plan,
+            tag_counts=[(tag, counts.get(tag.pk, 0)) for tag in tags],
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "names/",
+                self.admin_site.admin_view(self.names_view),
+                name="articles_tag_names",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_names_permission(self, request):
+        """Who reads tags, and who tags items (the item form's autocomplete)."""
+        item_admin = self.admin_site.get_model_admin(Item)
+        return self.has_view_permission(request) or item_admin.has_change_permission(request)
+
+    def names_view(self, request):
+        """Tag names for the autocomplete of tag fields (select2's JSON format)."""
+        if not self.has_names_permission(request):
+            raise PermissionDenied
+        key = tag_key(request.GET.get("term", ""))
+        tags = Tag.objects.order_by("name")
+        if key:
+            alias_of = TagAlias.objects.filter(name_key__contains=key).values("tag_id")
+            tags = tags.filter(Q(name_key__contains=key) | Q(pk__in=alias_of))
+        names = list(tags.values_list("name", flat=True)[:20])
+        return JsonResponse(
+            {
+                "results": [{"id": name, "text": name} for name in names],
+                "pagination": {"more": False},
+            }
+        )
+
+
+@admin.register(TagMerge)
+class TagMergeAdmin(ReadOnlyAdmin):
+    """The audit of merges."""
+
+    list_display = ["__str__", "items_moved", "items_already_tagged", "actor", "merged_at"]
+    list_select_related = ["actor"]

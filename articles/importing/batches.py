@@ -1,0 +1,205 @@
+"""Running an import: sources in batches, each file whole or not at all, the run logged.
+
+Each file comes back as a FileReport; a run over many files is logged as an ImportRun. The
+rules of what a file does to the database are in ``apply``, ``upsert`` and ``tag_pages``;
+the format is ``docs/digest-format.md``.
+"""
+
+import hashlib
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from ..digest import Digest as ParsedDigest
+from ..digest import DigestError, parse
+from ..models import Digest, ImportRun, Item, Tag
+from .apply import apply_files
+from .reports import FileReport, FileStatus, ImportSummary
+from .sources import page_from_name
+
+# Files applied in one transaction. Each file is still all or nothing: a batch that the
+# database refuses is rolled back whole and its files are retried one by one, so only the bad
+# file fails. Batching is what keeps the number of queries per file far below one.
+BATCH_FILES = 100
+
+
+def import_digests(
+    sources,
+    *,
+    status=Item.Status.PUBLISHED,
+    force=False,
+    dry_run=False,
+    user=None,
+    origin=ImportRun.Origin.COMMAND,
+    on_file=None,
+):
+    """Import the sources, each whole or not at all, and return the run's ImportSummary.
+
+    A failing file is reported and the others go on. With dry_run everything is computed as
+    for real inside one transaction that is then rolled back: the preview is exact and
+    nothing is written, not even the run log.
+    """
+    status = Item.Status(status)
+    summary = ImportSummary(dry_run=dry_run)
+    run = None
+    if not dry_run:
+        run = ImportRun.objects.create(user=user, origin=origin, forced=force, status=status)
+        summary.run_id = run.pk
+    now = timezone.now()
+    with transaction.atomic() if dry_run else nullcontext():
+        for batch in _batches(sources, BATCH_FILES):
+            for report in import_batch(batch, run=run, status=status, force=force, now=now):
+                summary.add(report)
+                if on_file is not None:
+                    on_file(report)
+        if dry_run:
+            transaction.set_rollback(True)
+    if run is not None:
+        _record_run(run, summary)
+    return summary
+
+
+def import_file(source, *, run=None, status=Item.Status.PUBLISHED, force=False, now=None):
+    """Apply one digest in one transaction: all of it or, on any error, nothing."""
+    return import_batch([source], run=run, status=status, force=force, now=now)[0]
+
+
+def _batches(sources, size):
+    batch = []
+    for source in sources:
+        batch.append(source)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class Pending:
+    """A parsed file waiting to be applied, with the Digest row of the same bytes if known."""
+
+    report: FileReport
+    digest: ParsedDigest
+    known: Digest | None
+    parse_warnings: list[str]
+
+
+def import_batch(sources, *, run=None, status=Item.Status.PUBLISHED, force=False, now=None):
+    """Read, check and apply the sources in order; a FileReport for each, in order."""
+    now = now or timezone.now()
+    reports, readable = [], []
+    for source in sources:
+        report = FileReport(name=source.name, page=page_from_name(source.name))
+        reports.append(report)
+        data = _read(source, report)
+        if data is not None:
+            report.sha256 = hashlib.sha256(data).hexdigest()
+            readable.append((report, data))
+
+    known_by_sha = Digest.objects.in_bulk(
+        [report.sha256 for report, _ in readable], field_name="sha256"
+    )
+    pending, first_with_sha = [], {}
+    for report, data in readable:
+        known = known_by_sha.get(report.sha256)
+        earlier = first_with_sha.setdefault(report.sha256, report.name)
+        if earlier != report.name or (known is not None and not force):
+            report.status = FileStatus.SKIPPED
+            report.note = f"already imported as {known.name if known else earlier}"
+            report.tag = known.tag_name if known else ""
+            continue
+        try:
+            digest = parse(data)
+            _check_field_lengths(digest)
+        except DigestError as exc:
+            _failed(report, exc.located(report.name))
+            continue
+        report.tag = digest.tag
+        warnings = [warning.located(report.name) for warning in digest.warnings]
+        report.warnings = list(warnings)
+        pending.append(Pending(report, digest, known, warnings))
+
+    if pending and not _apply_together(pending, run=run, status=status, now=now):
+        if len(pending) > 1:
+            for one in pending:
+                _reset(one)
+                _apply_together([one], run=run, status=status, now=now)
+    return reports
+
+
+def _apply_together(pending, *, run, status, now):
+    """Apply the files in one transaction; False (nothing written) when the database refused.
+
+    A single file that the database refuses is reported as failed."""
+    try:
+        with transaction.atomic():
+            apply_files(pending, run=run, status=status, now=now)
+    except DatabaseError as exc:
+        if len(pending) == 1:
+            report = pending[0].report
+            report.items = []
+            _failed(report, f"{report.name}: expected the database to accept it, found {exc}")
+        return False
+    return True
+
+
+def _read(source, report):
+    max_bytes = settings.DIGEST_MAX_BYTES
+    try:
+        data = source.read(max_bytes + 1)
+    except OSError as exc:
+        _failed(report, f"{source.name}: expected a readable file, found {exc.strerror}")
+        return None
+    if len(data) > max_bytes:
+        _failed(report, f"{source.name}: expected at most {max_bytes} bytes, found a larger file")
+        return None
+    return data
+
+
+def _reset(pending):
+    report = pending.report
+    report.status, report.error, report.items = None, "", []
+    report.warnings = list(pending.parse_warnings)
+
+
+def _failed(report, message):
+    report.status = FileStatus.FAILED
+    report.error = message
+    return report
+
+
+def _check_field_lengths(digest):
+    """Reject what the columns cannot hold, the same way on SQLite (which would store it)."""
+    name_limit = Tag._meta.get_field("name").max_length
+    if len(digest.tag) > name_limit:
+        raise DigestError(
+            1, f"expected a tag name of at most {name_limit} characters, found {len(digest.tag)}"
+        )
+    title_limit = Item._meta.get_field("title").max_length
+    for entry in digest.items:
+        if len(entry.title) > title_limit:
+            raise DigestError(
+                entry.line,
+                f"expected a title of at most {title_limit} characters, found {len(entry.title)}",
+            )
+
+
+def _record_run(run, summary):
+    files, items = summary.files, summary.items
+    run.finished_at = timezone.now()
+    run.files = files.total
+    run.files_imported = files.imported
+    run.files_unchanged = files.unchanged
+    run.files_skipped = files.skipped
+    run.files_failed = files.failed
+    run.created = items.created
+    run.updated = items.updated
+    run.unchanged = items.unchanged
+    run.conflicts = items.conflict
+    run.warnings = summary.warnings
+    run.errors = summary.errors
+    run.save()

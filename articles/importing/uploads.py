@@ -1,0 +1,90 @@
+"""Digests uploaded in the admin: staged, previewed by a dry run, then imported on confirm.
+
+The bytes wait in PendingUpload rows (the database, so that any app server can take the
+confirm); the confirm names the sha256 of each previewed file and is refused when the staged
+files differ from what was previewed, as django-import-export's confirm step does.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from ..models import ImportRun, PendingUpload
+from .batches import import_digests
+from .reports import FileReport, ImportSummary
+from .sources import DigestSource
+
+PENDING_UPLOAD_LIFETIME = timedelta(days=1)
+
+
+class StaleUploadError(Exception):
+    """The files to confirm are not the ones previewed (gone, changed, or someone else's)."""
+
+    message = (
+        "expected the files that were previewed, found them gone or changed: upload them again."
+    )
+
+
+@dataclass
+class Preview:
+    batch: uuid.UUID
+    uploads: list[PendingUpload]
+    reports: list[FileReport]
+    summary: ImportSummary
+
+
+def preview_uploads(files, *, user, status, force):
+    """Stage the uploaded files and dry-run their import; nothing but the staging is written."""
+    PendingUpload.objects.filter(uploaded_at__lt=timezone.now() - PENDING_UPLOAD_LIFETIME).delete()
+    batch = uuid.uuid4()
+    limit = settings.DIGEST_MAX_BYTES
+    uploads = []
+    for upload in files:
+        data = upload.read(limit + 1)  # one byte more: the import refuses what is too large
+        uploads.append(
+            PendingUpload(
+                batch=batch,
+                user=user,
+                name=upload.name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+            )
+        )
+    PendingUpload.objects.bulk_create(uploads)
+    reports = []
+    summary = import_digests(
+        _sources(uploads),
+        status=status,
+        force=force,
+        dry_run=True,
+        user=user,
+        origin=ImportRun.Origin.ADMIN,
+        on_file=reports.append,
+    )
+    return Preview(batch=batch, uploads=uploads, reports=reports, summary=summary)
+
+
+def confirm_uploads(batch, *, user, previewed_sha256, status, force):
+    """Import the staged files the user previewed, then drop them; returns the summary.
+
+    Raises StaleUploadError, importing nothing, unless the staged files are exactly those
+    previewed, unchanged since.
+    """
+    uploads = list(PendingUpload.objects.filter(batch=batch, user=user))
+    stored = sorted(upload.sha256 for upload in uploads)
+    intact = all(hashlib.sha256(bytes(u.data)).hexdigest() == u.sha256 for u in uploads)
+    if not uploads or sorted(previewed_sha256) != stored or not intact:
+        raise StaleUploadError(StaleUploadError.message)
+    summary = import_digests(
+        _sources(uploads), status=status, force=force, user=user, origin=ImportRun.Origin.ADMIN
+    )
+    PendingUpload.objects.filter(batch=batch).delete()
+    return summary
+
+
+def _sources(uploads):
+    return [DigestSource(upload.name, data=bytes(upload.data)) for upload in uploads]

@@ -1,0 +1,133 @@
+"""Items: the stories as the wire's digests show them, their reading rules and revisions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from ..history import ItemRevision
+from .tags import TaggedItem
+
+ELLIPSIS = "\u2026"
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+class ItemQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """What readers may see: published, inside [published_at, unpublish_at).
+
+        Both times are compared with the clock at query time, so scheduling needs no job.
+        """
+        at = at or timezone.now()
+        return self.filter(status=Item.Status.PUBLISHED, published_at__lte=at).filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at)
+        )
+
+    def for_tag(self, tag):
+        """The items of a tag, in the order of its page (the digests' order)."""
+        return self.filter(tagged_items__tag=tag).order_by(
+            "tagged_items__position", "tagged_items__id"
+        )
+
+    def with_tags(self):
+        return self.prefetch_related("tags")
+
+
+class Item(models.Model):
+    """A story as the wire's digests show it: a title and its teaser paragraphs."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=255, unique=True)
+    # The paragraphs exactly as imported (non-breaking spaces, quotes and the wire's "…"
+    # included), separated by one blank line; a paragraph never contains a line break.
+    teaser = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField("publish at", null=True, blank=True)
+    unpublish_at = models.DateTimeField(
+        null=True, blank=True, help_text="Readers stop seeing the item at this time."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Identity for re-imports: derived from the title as first imported, so an editor may
+    # retitle the item and the next import still finds it. Null for items made by hand.
+    import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # Hash of the title and teaser the last import wrote: tells a wire change from an old copy.
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    tags = TaggableManager(through=TaggedItem, blank=True)
+
+    objects = ItemQuerySet.as_manager()
+    # Revisions of every save, bulk action and import, deletions included (django-simple-history).
+    history = HistoricalRecords(bases=[ItemRevision])
+
+    class Meta:
+        permissions = [("publish_item", "Can publish, unpublish and schedule items")]
+        # Newest first. An import publishes a digest's items at one instant; among those, the
+        # earlier created came first on the wire (page 1 before page 2, top to bottom).
+        ordering = ["-published_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["import_key"], name="articles_item_unique_import_key"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="articles_item_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="articles_item_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(unpublish_at__gt=F("published_at")),
+                name="articles_item_unpublish_after_publish",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="articles_item_latest"),
+            # The admin's list: every item in this order, first page without a sort of all.
+            models.Index(fields=["-published_at", "id"], name="articles_item_admin_order"),
+            # Sorting the admin's list by title (the admin adds "-pk" to make it total).
+            models.Index(fields=["title", "-id"], name="articles_item_admin_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:item", kwargs={"slug": self.slug})
+
+    @property
+    def paragraphs(self):
+        return self.teaser.split(PARAGRAPH_SEPARATOR)
+
+    @property
+    def truncated(self):
+        """The wire cut the teaser short ("…"): the full story lives elsewhere."""
+        return self.teaser.endswith(ELLIPSIS)
+
+    @property
+    def is_edited(self):
+        return self.edited_at is not None
+
+    def mark_edited(self, user, when=None):
+        """Record an editor's change: from now on imports keep this version."""
+        self.edited_by = user
+        self.edited_at = when or timezone.now()

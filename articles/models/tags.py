@@ -1,0 +1,138 @@
+"""Tags, their other spellings and retired slugs, merges, and the links to items."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import ItemBase, TagBase
+
+from ..tag_names import ascii_slug, tag_key
+
+
+class Tag(TagBase):
+    """A subject the wire files stories under, e.g. "North Korea"."""
+
+    name_key = models.CharField(max_length=100, editable=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], name="articles_tag_unique_name_key"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.name_key = tag_key(self.name)
+        if self._state.adding and not self.slug:
+            self.slug = self.available_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def available_slug(self, name):
+        """A slug for name that no other tag has now or had before: a retired slug keeps
+        redirecting to its tag rather than being taken over by a new one."""
+        base = self.slugify(name)
+        others = Tag.objects.exclude(pk=self.pk) if self.pk else Tag.objects.all()
+        taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+        retired = TagOldSlug.objects.filter(slug__startswith=base)
+        if self.pk:
+            retired = retired.exclude(tag=self)
+        taken.update(retired.values_list("slug", flat=True))
+        slug, attempt = base, 0
+        while slug in taken:
+            attempt += 1
+            slug = self.slugify(name, attempt)
+        return slug
+
+    def slugify(self, tag, i=None):
+        # taggit calls this to build the slug; ours is ASCII so that <slug:> URLs match.
+        slug = ascii_slug(tag) or "tag"
+        return slug if i is None else f"{slug}-{i + 1}"
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TagAlias(models.Model):
+    """Another spelling of a tag ("Kim Jong Un" for "Kim Jong-un"): a digest header or an
+    editor using it means the tag. Merges and renames record the names they retire here."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100)
+    name_key = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "tag aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], name="articles_tagalias_unique_name_key"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = tag_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class TagOldSlug(models.Model):
+    """A slug a tag had before a rename or a merge: its URL answers with a 301 to the tag."""
+
+    slug = models.SlugField(max_length=100)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="old_slugs")
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="articles_tagoldslug_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} -> {self.tag_id}"
+
+
+class TagMerge(models.Model):
+    """The audit record of a merge: which tags went into which, moving which items."""
+
+    target = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    target_name = models.CharField(max_length=100)
+    # [{"id", "name", "slug", "items": [item ids that had it]}] for each merged tag.
+    sources = models.JSONField(default=list)
+    items_moved = models.PositiveIntegerField(default=0)
+    items_already_tagged = models.PositiveIntegerField(default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    merged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self):
+        names = ", ".join(source["name"] for source in self.sources)
+        return f"{names} -> {self.target_name}"
+
+
+class TaggedItem(ItemBase):
+    """One tag on one item, and where the item stands on the tag's page."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Item", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    # Ascending order of the tag page (top first). Gapped, so that a newer digest's items can
+    # go above or between known ones without renumbering the whole tag.
+    position = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="articles_taggeditem_unique_item_tag"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tag", "position"], name="articles_taggeditem_page_order"),
+        ]
