@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 DEV_KEY := .dev-secret-key
 
-.PHONY: install run test lint bench clean browser
+.PHONY: install run test lint browser bench bench-import bench-serve bench-admin clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,5 @@ clean:
 	rm -rf $(VENV) build *.egg-info bench/data
 
 # Serving benchmark: first and last page of the largest tag at 100,000 items (bench/serve.py).
-.PHONY: bench-import bench-serve bench-admin
 bench-serve: $(STAMP)
 	$(PY) -m bench.serve $(BENCH_SERVE_ARGS)

@@ -1,9 +1,9 @@
-"""Parse and render tag digests: the plain-text page format described in DIGEST_FORMAT.md.
+"""Parse and render tag digests: the plain-text page format of docs/digest-format.md.
 
 The module is pure standard library on purpose: the importer, the exporter and their tests all
 share it, and keeping Django out of it lets the format be tested (and fuzzed) on its own.
 
-Format decisions beyond DIGEST_FORMAT.md, so that every importer behaves the same way:
+Format decisions the spec records, so that every importer behaves the same way:
 
 - Line ends are LF, CRLF or a lone CR (old Mac files, or a CR doubled by a careless CRLF
   conversion, which then reads as an extra blank line). No other character ends a line: U+2028,
