@@ -5,8 +5,8 @@ import re
 import pytest
 
 from articles.models import Item, Tag
-from tests.admin_support import make_user
-from tests.helpers import SEED_PAGE_1, digest_text, run_command
+from tests.factories import PASSWORD, SEED_PAGE_1, digest_text, make_user
+from tests.pages import run_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def test_an_editors_day(page, tmp_path, console_errors):
     # Log in.
     page.goto("/admin/login/?next=/admin/articles/item/")
     page.fill("#id_username", "editor")
-    page.fill("#id_password", "secret-pass-123")
+    page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/articles/item/")
 

@@ -4,7 +4,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from articles.models import Item
-from tests.helpers import SEEDS, run_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +21,7 @@ def blocking_violations(page):
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_home_tag_item_and_search_pages(page, console_errors, width):
-    run_command("import_digests", str(SEEDS))
+def test_home_tag_item_and_search_pages(page, console_errors, width, seeded):
     item = Item.objects.published().first()
     page.set_viewport_size({"width": width, "height": 900})
 

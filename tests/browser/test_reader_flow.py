@@ -2,23 +2,18 @@
 
 import pytest
 
-from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS, run_command, seed_titles
+from tests.factories import SEED_PAGE_1, SEED_PAGE_2, seed_titles
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 812}
 
 
-@pytest.fixture
-def seeds():
-    run_command("import_digests", str(SEEDS))
-
-
 def story_titles(page):
     return page.locator("main article h2 a").all_inner_texts()
 
 
-def test_home_to_a_tag_to_page_2_to_an_item_to_its_tag(page, seeds, console_errors):
+def test_home_to_a_tag_to_page_2_to_an_item_to_its_tag(page, seeded, console_errors):
     page.goto("/")
     assert page.locator("h1").inner_text() == "Latest news"
     # Our stylesheet is served and applied: the header is dark.
@@ -46,7 +41,7 @@ def test_home_to_a_tag_to_page_2_to_an_item_to_its_tag(page, seeds, console_erro
     assert console_errors == []
 
 
-def test_a_search_from_the_header_with_a_filter(page, seeds, console_errors):
+def test_a_search_from_the_header_with_a_filter(page, seeded, console_errors):
     page.goto("/tags/north-korea/")
 
     page.get_by_role("searchbox", name="Search the news").fill("sanctions")
@@ -70,7 +65,7 @@ def test_a_search_from_the_header_with_a_filter(page, seeds, console_errors):
     assert console_errors == []
 
 
-def test_pages_fit_a_phone_screen_and_the_skip_link_comes_first(page, seeds, console_errors):
+def test_pages_fit_a_phone_screen_and_the_skip_link_comes_first(page, seeded, console_errors):
     page.set_viewport_size(PHONE)
 
     for path in ["/tags/north-korea/", "/", "/tags/", "/search/?q=putin"]:

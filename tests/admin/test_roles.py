@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from articles.models import ImportRun, Item
-from tests.admin_support import make_item, make_user
-from tests.helpers import SEED_PAGE_1, run_command
+from tests.factories import SEED_PAGE_1, make_item, make_user
+from tests.pages import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +59,7 @@ def test_a_staff_user_outside_the_groups_gets_403_everywhere(client, run):
     assert set(statuses(client, run).values()) == {403}
 
 
-def test_editors_curate_but_neither_import_nor_manage_users(client, run):
-    client.force_login(make_user("editor", "Editors"))
-
+def test_editors_curate_but_neither_import_nor_manage_users(client, run, editor):
     assert statuses(client, run) == {
         "items": 200,
         "item": 200,
@@ -76,8 +74,7 @@ def test_editors_curate_but_neither_import_nor_manage_users(client, run):
     assert "Undo this run" not in client.get(urls(run)["run"]).text
 
 
-def test_importers_import_and_undo_but_cannot_change_items(client, run):
-    client.force_login(make_user("importer", "Importers"))
+def test_importers_import_and_undo_but_cannot_change_items(client, run, importer):
     item = Item.objects.first()
 
     assert statuses(client, run) == {

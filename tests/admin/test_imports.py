@@ -3,23 +3,17 @@
 import re
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from articles.models import Digest, ImportRun, Item, PendingUpload, Tag
-from tests.admin_support import log_in, make_user
-from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, digest_text, run_command
+from tests.factories import SEED_PAGE_1, SEED_PAGE_2, digest_text, make_user
+from tests.pages import messages_of, run_command
 
 pytestmark = pytest.mark.django_db
 
 IMPORT = reverse("admin:articles_importrun_import")
 CONFIRM = reverse("admin:articles_importrun_import_confirm")
-
-
-@pytest.fixture
-def importer(client):
-    return log_in(client, "importer", "Importers")
 
 
 def upload(name, data):
@@ -109,7 +103,7 @@ class TestUpload:
         assert response.redirect_chain[-1][0] == reverse(
             "admin:articles_importrun_change", args=[run.pk]
         )
-        assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        assert messages_of(response) == [
             "Imported 1 file (1 imported, 0 unchanged, 0 skipped as already imported, "
             "0 failed); items: 10 created, 0 updated, 0 unchanged, 0 conflicts "
             "(editor's version kept); 0 warnings, 0 errors."
@@ -226,7 +220,7 @@ class TestUndo:
         assert list(Item.objects.values_list("title", flat=True)) == ["Kept by the editor"]
         undo = ImportRun.objects.get(origin="undo")
         assert (undo.undo_of, undo.user, undo.removed, undo.kept) == (run, importer, 9, 1)
-        assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        assert messages_of(response) == [
             f"Undid {run}: 9 items removed, 0 items restored, 1 item kept (changed since)."
         ]
         assert "Item kept: edited since" in response.text

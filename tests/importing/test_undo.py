@@ -1,21 +1,19 @@
 """Undoing an import run: what it created goes, what it changed comes back, editors' work stays."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from articles.importing import DigestSource, KeepReason, import_digests, plan_undo, undo_run
+from articles.importing import KeepReason, plan_undo, undo_run
 from articles.importing import undo as undo_module
 from articles.models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
-from tests.helpers import digest_text
+from tests.factories import import_digest
 
 pytestmark = pytest.mark.django_db
 
 
 def import_text(name, tag, *items, force=False):
-    data = digest_text(tag, *items).encode()
-    summary = import_digests([DigestSource(name, data=data)], force=force)
+    summary = import_digest(name, tag, *items, force=force)
     assert summary.ok, summary.errors
     return ImportRun.objects.get(pk=summary.run_id)
 
@@ -28,11 +26,6 @@ def snapshot():
         "digests": sorted(Digest.objects.values_list("name", "tag__name", "sha256")),
         "entries": sorted(DigestEntry.objects.values_list("digest__name", "position", "item_id")),
     }
-
-
-@pytest.fixture
-def editor():
-    return get_user_model().objects.create_user("editor", password="pw")
 
 
 def test_undo_removes_what_a_first_import_created():

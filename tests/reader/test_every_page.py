@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.reader_data import parse_strictly, publish, texts
+from tests.factories import make_item
+from tests.pages import parse_strictly, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ CACHEABLE = [name for name, (url, status) in PAGES.items() if status == 200]
 def stories():
     now = timezone.now()
     for n in range(25):
-        publish(
+        make_item(
             f"Story {n:02}",
             "Korea",
             *(["Russia"] if n % 2 else []),
@@ -112,7 +113,7 @@ def test_pages_are_cacheable_and_a_conditional_get_is_a_304(client, stories, nam
 
 def test_a_changed_page_is_sent_again(client, stories):
     first = client.get("/")
-    publish("Breaking", "Korea", ago=timedelta(minutes=1))
+    make_item("Breaking", "Korea", ago=timedelta(minutes=1))
 
     again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
 

@@ -5,17 +5,12 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from articles.models import Item, Tag
-from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS, run_command
+from tests.factories import SEED_PAGE_1, SEED_PAGE_2
+from tests.pages import run_command
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seeds_imported():
-    run_command("import_digests", str(SEEDS))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 
-@pytest.mark.usefixtures("seeds_imported")
 @pytest.mark.parametrize(
     ("page", "seed"),
     [pytest.param(1, SEED_PAGE_1, id="page1"), pytest.param(2, SEED_PAGE_2, id="page2")],
@@ -27,14 +22,12 @@ def test_pages_of_the_seeded_tag_are_the_seed_files_byte_for_byte(page, seed, tm
     assert output.read_bytes() == seed.read_bytes()
 
 
-@pytest.mark.usefixtures("seeds_imported")
 def test_standard_output_gets_the_same_text_without_a_trailing_newline():
     out, _ = run_command("export_digest", "north-korea")
 
     assert out == SEED_PAGE_1.read_text(encoding="utf-8")
 
 
-@pytest.mark.usefixtures("seeds_imported")
 def test_export_then_import_changes_nothing(tmp_path):
     output = tmp_path / "000_again.txt"
     run_command("export_digest", "North Korea", "-o", str(output))
@@ -44,14 +37,12 @@ def test_export_then_import_changes_nothing(tmp_path):
     assert "0 created, 0 updated, 10 unchanged" in out
 
 
-@pytest.mark.usefixtures("seeds_imported")
 def test_per_page_changes_the_page_size():
     out, _ = run_command("export_digest", "North Korea", "--per-page", "3", "--page", "7")
 
     assert out.count("\u2022") == 2  # 20 items: pages of 3, the 7th has the last 2
 
 
-@pytest.mark.usefixtures("seeds_imported")
 def test_readers_rules_apply_unless_drafts_are_asked_for():
     Item.objects.update(status=Item.Status.DRAFT)
 
@@ -61,7 +52,6 @@ def test_readers_rules_apply_unless_drafts_are_asked_for():
     assert out == SEED_PAGE_1.read_text(encoding="utf-8")
 
 
-@pytest.mark.usefixtures("seeds_imported")
 def test_items_scheduled_for_later_are_not_exported():
     first = Item.objects.get(title__startswith="Russian ambassador")
     first.published_at = timezone.now() + timezone.timedelta(days=1)
@@ -72,13 +62,11 @@ def test_items_scheduled_for_later_are_not_exported():
     assert "Russian ambassador" not in out
 
 
-@pytest.mark.usefixtures("seeds_imported")
 def test_unknown_tag_is_a_clear_error():
     with pytest.raises(CommandError, match="Atlantis: expected the name or slug of a tag"):
         run_command("export_digest", "Atlantis")
 
 
-@pytest.mark.usefixtures("seeds_imported")
 @pytest.mark.parametrize("page", ["3", "0", "-1"])
 def test_page_out_of_range_is_a_clear_error(page):
     with pytest.raises(
@@ -87,7 +75,6 @@ def test_page_out_of_range_is_a_clear_error(page):
         run_command("export_digest", "North Korea", "--page", page)
 
 
-@pytest.mark.usefixtures("seeds_imported")
 def test_text_that_would_not_read_back_is_refused_not_written(tmp_path):
     first, second = Item.objects.for_tag(Tag.objects.get())[:2]
     Item.objects.filter(pk=second.pk).update(title=first.title)

@@ -1,23 +1,18 @@
 """The tag admin: counts, search, descriptions, rename, merge, aliases."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.admin.tags import TagAdmin
 from articles.models import Item, Tag, TagAlias, TagMerge
-from tests.admin_support import log_in, make_item, tag_names
+from tests.factories import make_item, tag_names
+from tests.pages import messages_of
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_tag_changelist")
-
-
-@pytest.fixture
-def editor(client):
-    return log_in(client, "editor", "Editors")
 
 
 def change_url(tag):
@@ -174,7 +169,7 @@ class TestMerge:
             follow=True,
         )
 
-        assert [str(m) for m in get_messages(done.wsgi_request)] == [
+        assert messages_of(done) == [
             "Merged 1 tag into “Red”: 1 item moved, 1 item had it already."
         ]
         assert {item.title: tag_names(item) for item in Item.objects.all()} == {

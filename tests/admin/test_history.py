@@ -5,10 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from articles.importing import DigestSource, import_digests
 from articles.models import ImportRun, Item
-from tests.admin_support import log_in, tag_names
-from tests.helpers import digest_text
+from tests.factories import import_digest, tag_names
 
 pytestmark = pytest.mark.django_db
 
@@ -16,14 +14,8 @@ History = Item.history.model
 
 
 @pytest.fixture
-def editor(client):
-    return log_in(client, "editor", "Editors")
-
-
-@pytest.fixture
 def item():
-    data = digest_text("Asia", ("Wire title", ["Wire text.\u00a0…"])).encode()
-    import_digests([DigestSource("000_a.txt", data=data)])
+    import_digest("000_a.txt", "Asia", ("Wire title", ["Wire text.\u00a0…"]))
     return Item.objects.get()
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Item
-from tests.reader_data import draft, publish, scheduled
+from tests.factories import draft, make_item, scheduled
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def entries(client, url):
 @pytest.fixture
 def stories():
     now = timezone.now().replace(microsecond=0)
-    first = publish("First", "Korea", published_at=now - timedelta(days=3))
-    second = publish("Second", "Korea", "Russia", published_at=now - timedelta(days=1))
+    first = make_item("First", "Korea", published_at=now - timedelta(days=3))
+    second = make_item("Second", "Korea", "Russia", published_at=now - timedelta(days=1))
     draft("Draft", "Korea", "Embargo")
     scheduled("Scheduled", "Russia", "Embargo")
     return first, second
@@ -57,7 +57,7 @@ def test_items_are_the_published_ones_with_their_last_change(client, stories):
 
 
 def test_a_scheduled_item_counts_as_changed_when_it_appears(client):
-    item = publish("Ahead", "Korea", published_at=timezone.now() + timedelta(days=2))
+    item = make_item("Ahead", "Korea", published_at=timezone.now() + timedelta(days=2))
     Item.objects.filter(pk=item.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     item.refresh_from_db()
     Item.objects.filter(pk=item.pk).update(updated_at=item.published_at - timedelta(days=5))
@@ -80,7 +80,7 @@ def test_tag_pages_with_published_items_and_their_latest_item(client, stories):
 
 def test_query_counts_do_not_grow(client, stories, django_assert_num_queries):
     for n in range(20):
-        publish(f"Story {n}", f"Tag {n}")
+        make_item(f"Story {n}", f"Tag {n}")
 
     # Each section's latest change and number of pages.
     with django_assert_num_queries(4):

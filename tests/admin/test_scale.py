@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.admin import paginators
 from articles.admin.paginators import EstimatedCountPaginator
 from articles.models import Item
-from tests.admin_support import make_item, make_user
+from tests.factories import make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +60,9 @@ def test_small_or_filtered_querysets_are_counted_exactly(items):
     assert len(count_queries(queries)) == 2
 
 
-def test_the_item_changelist_never_counts_the_whole_table_twice(client, items, monkeypatch):
+def test_the_item_changelist_never_counts_the_whole_table_twice(client, editor, items, monkeypatch):
     analyze()
     monkeypatch.setattr(paginators, "ESTIMATE_ABOVE", 1)
-    client.force_login(make_user("editor", "Editors"))
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("admin:articles_item_changelist"))
@@ -82,8 +81,7 @@ class TestDateHierarchy:
         return [choice["title"] for choice in response.context["choices"]]
 
     @pytest.fixture
-    def dated(self, client):
-        client.force_login(make_user("editor", "Editors"))
+    def dated(self, editor):
         for year, month, day in [(2023, 5, 2), (2025, 1, 9), (2025, 3, 4), (2025, 3, 30)]:
             when = timezone.make_aware(datetime(year, month, day, 12))
             make_item(f"Item {year}-{month}-{day}", published_at=when)

@@ -6,16 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS, run_command, seed_titles
-from tests.reader_data import (
-    clock_at,
-    draft,
-    parse_strictly,
-    publish,
-    scheduled,
-    tag,
-    texts,
-)
+from tests.factories import SEED_PAGE_1, SEED_PAGE_2, draft, make_item, scheduled, seed_titles, tag
+from tests.pages import clock_at, parse_strictly, texts, titles_on
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +16,6 @@ def tag_url(slug, **params):
     url = reverse("articles:tag", kwargs={"slug": slug})
     query = "&".join(f"{key}={value}" for key, value in params.items())
     return f"{url}?{query}" if query else url
-
-
-def titles_on(response):
-    return texts(parse_strictly(response.content), ".//main//article/h2/a")
-
-
-@pytest.fixture
-def seeded():
-    run_command("import_digests", str(SEEDS))
 
 
 class TestSeeds:
@@ -60,7 +43,7 @@ class TestSeeds:
 class TestPage:
     def test_description_shows_when_the_tag_has_one(self, client):
         korea = tag("Korea", description="Both Koreas.\n\nAnd <b>the DMZ</b>.")
-        publish("One", korea)
+        make_item("One", korea)
 
         content = client.get(tag_url("korea")).content.decode()
 
@@ -69,7 +52,7 @@ class TestPage:
         assert '<meta name="description" content="Both Koreas.' in content
 
     def test_each_item_links_to_its_page_with_all_its_paragraphs(self, client):
-        item = publish("Summit", "Korea", teaser="First.\n\nSecond <script>.\n\nThird\u00a0…")
+        item = make_item("Summit", "Korea", teaser="First.\n\nSecond <script>.\n\nThird\u00a0…")
 
         document = parse_strictly(client.get(tag_url("korea")).content)
 
@@ -80,7 +63,7 @@ class TestPage:
 
     def test_publication_date_is_an_iso_time_element(self, client):
         moment = timezone.now().replace(microsecond=0) - timedelta(days=2)
-        publish("Dated", "Korea", published_at=moment)
+        make_item("Dated", "Korea", published_at=moment)
 
         document = parse_strictly(client.get(tag_url("korea")).content)
 
@@ -93,7 +76,7 @@ class TestPagination:
     def korea(self):
         korea = tag("Korea")
         for number in range(1, 26):
-            publish(f"Story {number:02}", korea)
+            make_item(f"Story {number:02}", korea)
         return korea
 
     def test_ten_items_a_page_in_the_tag_order(self, client, korea):
@@ -148,7 +131,7 @@ class TestPagination:
         self, client, korea, django_assert_max_num_queries
     ):
         tag("Russia")
-        publish("Both", korea, "Russia")
+        make_item("Both", korea, "Russia")
         with django_assert_max_num_queries(5):
             response = client.get(
                 tag_url("korea", tag="russia", published_after="2000-01-01", order="newest")
@@ -177,14 +160,14 @@ class TestNotFound:
 
 class TestReadingRules:
     def test_drafts_and_scheduled_items_are_not_listed(self, client):
-        publish("Visible", "Korea")
+        make_item("Visible", "Korea")
         draft("Draft", "Korea")
         scheduled("Scheduled", "Korea")
 
         assert titles_on(client.get(tag_url("korea"))) == ["Visible"]
 
     def test_a_scheduled_item_appears_at_its_time_with_no_job(self, client):
-        publish("Visible", "Korea")
+        make_item("Visible", "Korea")
         later = scheduled("Later", "Korea", ahead=timedelta(hours=2))
 
         with clock_at(later.published_at + timedelta(seconds=1)):
@@ -198,9 +181,11 @@ class TestFilters:
     def stories(self):
         now = timezone.now()
         return {
-            "old": publish("Old", "Korea", "Russia", published_at=now - timedelta(days=30)),
-            "mid": publish("Mid", "Korea", published_at=now - timedelta(days=10)),
-            "new": publish("New", "Korea", "Russia", "China", published_at=now - timedelta(days=1)),
+            "old": make_item("Old", "Korea", "Russia", published_at=now - timedelta(days=30)),
+            "mid": make_item("Mid", "Korea", published_at=now - timedelta(days=10)),
+            "new": make_item(
+                "New", "Korea", "Russia", "China", published_at=now - timedelta(days=1)
+            ),
         }
 
     def test_order_newest_and_oldest(self, client, stories):

@@ -11,20 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.admin.items import ItemAdmin
-from articles.importing import DigestSource, import_digests
 from articles.models import ImportRun, Item, Tag
 from articles.tag_services import add_alias
-from tests.admin_support import log_in, make_item, tag_names
-from tests.helpers import SEED_PAGE_2, SEEDS, digest_text, run_command
+from tests.factories import SEED_PAGE_2, import_digest, make_item, tag_names
+from tests.pages import run_command
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_item_changelist")
-
-
-@pytest.fixture
-def editor(client):
-    return log_in(client, "editor", "Editors")
 
 
 def change_url(item):
@@ -57,8 +51,7 @@ def textarea_value(page_html, name):
 
 
 class TestChangelist:
-    def test_columns_show_tags_status_times_last_edit_and_sources(self, client, editor):
-        run_command("import_digests", str(SEEDS))
+    def test_columns_show_tags_status_times_last_edit_and_sources(self, client, editor, seeded):
         item = Item.objects.get(title__startswith="Putin awards")
         item.mark_edited(editor)
         item.save()
@@ -72,8 +65,8 @@ class TestChangelist:
         for column in ("status", "publish at", "unpublish at", "last edited", "source digests"):
             assert f">{column.capitalize()}<" in page or column in page.lower()
 
-    def test_queries_do_not_grow_with_the_page_size(self, client, editor, monkeypatch):
-        run_command("import_digests", str(SEEDS))  # 20 items, each with tags and digests
+    def test_queries_do_not_grow_with_the_page_size(self, client, editor, seeded, monkeypatch):
+        # seeded: 20 items, each with tags and digests
         extra = Tag.objects.create(name="Extra")
         for item in Item.objects.all()[:10]:
             item.tags.add(extra)
@@ -116,9 +109,7 @@ class TestChangelist:
         edited = make_item("Edited")
         edited.mark_edited(editor)
         edited.save()
-        summary = import_digests(
-            [DigestSource("a.txt", data=digest_text("Wire", "Imported").encode())]
-        )
+        summary = import_digest("a.txt", "Wire", "Imported")
 
         def titles(**params):
             page = client.get(CHANGELIST, params).text
@@ -169,16 +160,14 @@ class TestChangeForm:
         assert item.teaser == "Teaser of Story.\u00a0\u2026"
 
     def test_saving_records_the_editor_so_imports_keep_their_version(self, client, editor):
-        data = digest_text("Asia", ("Wire story", ["First copy.\u00a0…"])).encode()
-        import_digests([DigestSource("a.txt", data=data)])
+        import_digest("a.txt", "Asia", ("Wire story", ["First copy.\u00a0…"]))
         item = Item.objects.get()
 
         client.post(change_url(item), form_data(item, title="Editor's title"))
         item.refresh_from_db()
         assert item.edited_by == editor and item.edited_at is not None
 
-        newer = digest_text("Asia", ("Wire story", ["Second copy.\u00a0…"])).encode()
-        summary = import_digests([DigestSource("b.txt", data=newer)])
+        summary = import_digest("b.txt", "Asia", ("Wire story", ["Second copy.\u00a0…"]))
         item.refresh_from_db()
         assert summary.items.conflict == 1
         assert (item.title, item.teaser) == ("Editor's title", "First copy.\u00a0…")
@@ -227,8 +216,7 @@ class TestChangeForm:
         assert names("dpr") == ["North Korea"]
         assert names("north-kor") == ["North Korea"]
 
-    def test_provenance_is_shown_read_only_with_a_view_on_site_link(self, client, editor):
-        run_command("import_digests", str(SEEDS))
+    def test_provenance_is_shown_read_only_with_a_view_on_site_link(self, client, editor, seeded):
         item = Item.objects.first()
 
         page = client.get(change_url(item)).text

@@ -27,7 +27,8 @@ from articles.digest import (
     render,
 )
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+# tests/importing/ -> the repository's seeds/ (tests.factories.SEEDS needs Django; not here).
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 SEED_PATHS = sorted(SEEDS_DIR.glob("*.txt"))
 NBSP = "\u00a0"
 BULLET = "\u2022"

@@ -4,27 +4,21 @@ from datetime import timedelta
 
 import pytest
 
-from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS, run_command, seed_titles
-from tests.reader_data import draft, parse_strictly, publish, scheduled, texts
+from tests.factories import SEED_PAGE_1, SEED_PAGE_2, draft, make_item, scheduled, seed_titles
+from tests.pages import parse_strictly, texts, titles_on
 
 pytestmark = pytest.mark.django_db
 
 
-def titles_on(response):
-    return texts(parse_strictly(response.content), ".//main//article/h2/a")
-
-
 class TestHome:
-    def test_latest_seeds_first_twenty_a_page(self, client):
-        run_command("import_digests", str(SEEDS))
-
+    def test_latest_seeds_first_twenty_a_page(self, client, seeded):
         response = client.get("/")
 
         assert titles_on(response) == seed_titles(SEED_PAGE_1) + seed_titles(SEED_PAGE_2)
 
     def test_newest_first_and_paginated(self, client):
         for days in range(25):
-            publish(f"{days} days ago", "Korea", ago=timedelta(days=days, hours=1))
+            make_item(f"{days} days ago", "Korea", ago=timedelta(days=days, hours=1))
 
         first, second = client.get("/"), client.get("/?page=2")
 
@@ -33,7 +27,7 @@ class TestHome:
         assert client.get("/?page=3").status_code == 404
 
     def test_drafts_and_scheduled_items_are_not_shown_or_counted(self, client):
-        publish("Visible", "Korea")
+        make_item("Visible", "Korea")
         draft("Draft", "Korea", "Secret")
         scheduled("Scheduled", "Korea", "Secret")
 
@@ -44,9 +38,9 @@ class TestHome:
         assert texts(document, ".//aside//a[@class='chip']") == ["Korea 1 story"]
 
     def test_most_used_tags_by_count(self, client):
-        publish("One", "Korea", "Russia", "China")
-        publish("Two", "Korea", "Russia")
-        publish("Three", "Korea")
+        make_item("One", "Korea", "Russia", "China")
+        make_item("Two", "Korea", "Russia")
+        make_item("Three", "Korea")
 
         document = parse_strictly(client.get("/").content)
 
@@ -57,7 +51,7 @@ class TestHome:
         ]
 
     def test_each_item_shows_its_tags(self, client):
-        publish("One", "Korea", "Russia")
+        make_item("One", "Korea", "Russia")
 
         document = parse_strictly(client.get("/").content)
 
@@ -65,7 +59,7 @@ class TestHome:
 
     def test_query_count_does_not_grow_with_items_or_tags(self, client, django_assert_num_queries):
         for n in range(30):
-            publish(f"Story {n}", f"Tag A{n % 7}", f"Tag B{n % 5}")
+            make_item(f"Story {n}", f"Tag A{n % 7}", f"Tag B{n % 5}")
 
         # Count, items, their tags, the most used tags.
         with django_assert_num_queries(4):
@@ -76,9 +70,9 @@ class TestHome:
 
 class TestTagIndex:
     def test_every_tag_in_use_a_to_z_with_counts(self, client):
-        publish("One", "zebra", "Émile", "apple")
-        publish("Two", "Apple pie", "apple")
-        publish("Three", "42")
+        make_item("One", "zebra", "Émile", "apple")
+        make_item("Two", "Apple pie", "apple")
+        make_item("Three", "42")
         draft("Secret", "Hidden")
         scheduled("Later", "Hidden too", "zebra")
 
@@ -94,8 +88,8 @@ class TestTagIndex:
         assert texts(document, ".//div[@class='letter-group']/h3") == ["A", "E", "Z", "#"]
 
     def test_most_used_first(self, client):
-        publish("One", "Korea", "Russia")
-        publish("Two", "Russia")
+        make_item("One", "Korea", "Russia")
+        make_item("Two", "Russia")
 
         document = parse_strictly(client.get("/tags/").content)
 
@@ -106,7 +100,7 @@ class TestTagIndex:
 
     def test_one_query(self, client, django_assert_num_queries):
         for n in range(20):
-            publish(f"Story {n}", f"Tag {n}")
+            make_item(f"Story {n}", f"Tag {n}")
 
         with django_assert_num_queries(1):
             assert client.get("/tags/").status_code == 200

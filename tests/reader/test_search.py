@@ -13,33 +13,30 @@ from django.utils import timezone
 
 from articles.models import Item
 from articles.reader import search
-from tests.reader_data import draft, parse_strictly, publish, scheduled, texts
+from tests.factories import draft, make_item, scheduled
+from tests.pages import parse_strictly, titles_on
 
 pytestmark = pytest.mark.django_db
-
-
-def titles_on(response):
-    return texts(parse_strictly(response.content), ".//main//article/h2/a")
 
 
 @pytest.fixture
 def stories():
     now = timezone.now()
     return [
-        publish(
+        make_item(
             "Sanctions against Pyongyang",
             "Korea",
             "Russia",
             teaser="The ministry announced measures.",
             published_at=now - timedelta(days=20),
         ),
-        publish(
+        make_item(
             "Trade talks resume",
             "Korea",
             teaser="Negotiators discussed sanctions relief at length.",
             published_at=now - timedelta(days=2),
         ),
-        publish(
+        make_item(
             "Harvest festival",
             "Culture",
             teaser="Villagers celebrated the rice harvest.",
@@ -89,7 +86,7 @@ class TestResults:
 
     def test_paginated_ten_a_page(self, client):
         for n in range(13):
-            publish(f"Festival {n:02}", "Culture", ago=timedelta(hours=n + 1))
+            make_item(f"Festival {n:02}", "Culture", ago=timedelta(hours=n + 1))
 
         first = client.get("/search/", {"q": "festival", "order": "newest"})
         second = client.get("/search/", {"q": "festival", "order": "newest", "page": 2})
@@ -100,7 +97,7 @@ class TestResults:
 
     def test_query_count_is_fixed(self, client, stories, django_assert_num_queries):
         for n in range(15):
-            publish(f"Harvest {n}", f"Tag {n}", "Culture")
+            make_item(f"Harvest {n}", f"Tag {n}", "Culture")
 
         # Count, page, the page's tags, the tag choices.
         with django_assert_num_queries(4):
@@ -118,7 +115,8 @@ class TestHighlighting:
         assert "discussed <mark>sanctions</mark> relief" in content
 
     def test_text_is_escaped_around_the_marks(self, client):
-        publish("<b>Sanctions</b> & <script>sanctions</script>", "Korea", teaser="<i>sanctions</i>")
+        title = "<b>Sanctions</b> & <script>sanctions</script>"
+        make_item(title, "Korea", teaser="<i>sanctions</i>")
 
         content = client.get("/search/", {"q": "sanctions"}).content.decode()
 
@@ -212,7 +210,7 @@ class TestFilters:
 
     def test_too_many_tags(self, client, stories):
         for n in range(6):
-            publish(f"Story {n}", *[f"T{m}" for m in range(6)])
+            make_item(f"Story {n}", *[f"T{m}" for m in range(6)])
         response = client.get("/search/", {"tag": [f"t{m}" for m in range(6)]})
 
         assert response.status_code == 400

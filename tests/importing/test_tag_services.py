@@ -5,28 +5,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from articles import tag_services
 from articles.models import Digest, Item, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
 from articles.tag_services import FoundBy, TagMatch
-from tests.helpers import run_command, write_digest
+from tests.factories import make_item, tag_names, write_digest
+from tests.pages import run_command
 
 pytestmark = pytest.mark.django_db
-
-
-def make_item(title, *tags, **fields):
-    fields.setdefault("status", Item.Status.PUBLISHED)
-    fields.setdefault("published_at", timezone.now())
-    item = Item.objects.create(
-        title=title, slug=title.lower().replace(" ", "-"), teaser="Text.", **fields
-    )
-    item.tags.set(list(tags))
-    return item
-
-
-def tag_names(item):
-    return sorted(tag.name for tag in Item.objects.get(pk=item.pk).tags.all())
 
 
 class TestFinding:

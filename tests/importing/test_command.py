@@ -5,10 +5,8 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
@@ -25,14 +23,16 @@ from articles.models import (
     Tag,
     TaggedItem,
 )
-from tests.helpers import (
+from tests.factories import (
+    ROOT,
     SEED_PAGE_1,
     SEED_PAGE_2,
     SEEDS,
-    run_command,
+    make_user,
     seed_titles,
     write_digest,
 )
+from tests.pages import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -284,7 +284,7 @@ def test_an_editors_change_is_kept_and_reported_as_a_conflict(tmp_path):
     run_command("import_digests", str(SEED_PAGE_1))
     wire_title = seed_titles(SEED_PAGE_1)[0]
     item = Item.objects.get(title=wire_title)
-    editor = get_user_model().objects.create_user("editor")
+    editor = make_user("editor", "Editors")
     item.title = "Editor's better headline"
     item.teaser = "Editor's teaser."
     item.mark_edited(editor)
@@ -416,17 +416,16 @@ def test_queries_per_file_do_not_grow_with_its_items(tmp_path):
 def test_the_command_exits_non_zero_when_a_file_fails(tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01binary")
-    root = Path(__file__).resolve().parent.parent
     database = tmp_path / "cli.sqlite3"
     env = {"SECRET_KEY": "cli-test", "SQLITE_PATH": str(database), "PATH": "/usr/bin:/bin"}
-    manage = [sys.executable, str(root / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=root, check=True)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
 
     failed = subprocess.run(
-        [*manage, "import_digests", str(bad)], env=env, cwd=root, capture_output=True, text=True
+        [*manage, "import_digests", str(bad)], env=env, cwd=ROOT, capture_output=True, text=True
     )
     succeeded = subprocess.run(
-        [*manage, "import_digests", str(SEED_PAGE_1)], env=env, cwd=root, capture_output=True
+        [*manage, "import_digests", str(SEED_PAGE_1)], env=env, cwd=ROOT, capture_output=True
     )
 
     assert failed.returncode == 1
@@ -474,7 +473,7 @@ def test_queries_per_batch_do_not_grow_with_its_files(tmp_path):
 
 
 def test_each_created_item_gets_a_first_revision_copied_from_it():
-    importer = get_user_model().objects.create_user("importer")
+    importer = make_user("importer", "Importers")
     summary = importing.import_digests(importing.collect_sources([str(SEED_PAGE_1)]), user=importer)
 
     fields = ["id", "title", "slug", "teaser", "status", "published_at", "import_key"]

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,25 +11,17 @@ from django.utils import timezone
 
 from articles import editing
 from articles.models import Item, Tag
-from tests.admin_support import log_in, make_item, tag_names
+from tests.factories import make_item, tag_names
+from tests.pages import messages_of
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:articles_item_changelist")
 
 
-@pytest.fixture
-def editor(client):
-    return log_in(client, "editor", "Editors")
-
-
 def act(client, action, items, **extra):
     data = {"action": action, "_selected_action": [item.pk for item in items], **extra}
     return client.post(CHANGELIST, data, follow=True)
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def statuses():

@@ -6,8 +6,8 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS, run_command, seed_titles
-from tests.reader_data import draft, parse_strictly, publish, scheduled
+from tests.factories import SEED_PAGE_1, SEED_PAGE_2, draft, make_item, scheduled, seed_titles
+from tests.pages import parse_strictly
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,10 @@ def read(client, url):
 def stories():
     now = timezone.now()
     items = [
-        publish(f"Story {n:02}", "Korea", "Russia", published_at=now - timedelta(hours=n + 1))
+        make_item(f"Story {n:02}", "Korea", "Russia", published_at=now - timedelta(hours=n + 1))
         for n in range(25)
     ]
-    publish("Elsewhere", "Culture", published_at=now - timedelta(minutes=30))
+    make_item("Elsewhere", "Culture", published_at=now - timedelta(minutes=30))
     return items
 
 
@@ -63,16 +63,14 @@ class TestContent:
 
     @pytest.mark.parametrize("url", SITE_FEEDS + TAG_FEEDS)
     def test_markup_in_wire_text_stays_text(self, client, url):
-        publish("<b>Bold</b> & co", "Korea", teaser="<script>alert(1)</script>")
+        make_item("<b>Bold</b> & co", "Korea", teaser="<script>alert(1)</script>")
 
         entry = read(client, url).entries[0]
 
         assert entry.title == "<b>Bold</b> & co"
         assert entry.summary == "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
 
-    def test_seed_feed_lists_the_wire_order(self, client):
-        run_command("import_digests", str(SEEDS))
-
+    def test_seed_feed_lists_the_wire_order(self, client, seeded):
         feed = read(client, "/tags/north-korea/feed/")
 
         # Imported at one instant: the wire's order, page 1 then page 2.
@@ -83,7 +81,7 @@ class TestContent:
 class TestReadingRules:
     @pytest.mark.parametrize("url", SITE_FEEDS + TAG_FEEDS)
     def test_drafts_and_scheduled_items_are_left_out(self, client, url):
-        publish("Visible", "Korea")
+        make_item("Visible", "Korea")
         draft("Draft", "Korea")
         scheduled("Scheduled", "Korea")
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.reader_data import clock_at, draft, parse_strictly, publish, scheduled, texts
+from tests.factories import draft, make_item, scheduled
+from tests.pages import clock_at, parse_strictly, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def get(client, item):
 class TestContent:
     def test_title_paragraphs_as_imported_and_date(self, client):
         moment = timezone.now().replace(microsecond=0) - timedelta(days=3)
-        item = publish(
+        item = make_item(
             "Kim meets Putin",
             "Korea",
             teaser="“Quoted” words,\u00a0here.\n\nSecond <em>paragraph</em>\u00a0…",
@@ -37,7 +38,7 @@ class TestContent:
         assert time.get("datetime") == moment.isoformat()
 
     def test_tags_link_to_their_pages_a_to_z(self, client):
-        item = publish("Story", "Russia", "china", "Korea")
+        item = make_item("Story", "Russia", "china", "Korea")
 
         document = parse_strictly(get(client, item).content)
 
@@ -50,7 +51,7 @@ class TestContent:
         ]
 
     def test_canonical_url_and_open_graph(self, client):
-        item = publish("Story", "Korea", teaser="A first paragraph.\n\nA second.")
+        item = make_item("Story", "Korea", teaser="A first paragraph.\n\nA second.")
 
         document = parse_strictly(get(client, item).content)
 
@@ -63,9 +64,9 @@ class TestContent:
         assert meta["og:url"] == canonical.get("href")
 
     def test_three_queries_whatever_the_number_of_tags(self, client, django_assert_num_queries):
-        item = publish("Story", *[f"Tag {n}" for n in range(8)])
+        item = make_item("Story", *[f"Tag {n}" for n in range(8)])
         for n in range(8):
-            publish(f"Other {n}", f"Tag {n}")
+            make_item(f"Other {n}", f"Tag {n}")
 
         # The item, its tags, the related items.
         with django_assert_num_queries(3):
@@ -89,14 +90,14 @@ class TestReadingRules:
 
 class TestRelated:
     def test_most_shared_tags_first_then_newest_at_most_five(self, client):
-        item = publish("Story", "A", "B", "C")
-        publish("Shares one, oldest", "A", ago=timedelta(days=9))
-        publish("Shares two", "A", "B", ago=timedelta(days=8))
-        publish("Shares three", "A", "B", "C", ago=timedelta(days=7))
-        publish("Shares one, newest", "C", ago=timedelta(days=1))
-        publish("Shares one, middle", "B", ago=timedelta(days=5))
-        publish("Shares one, older", "B", ago=timedelta(days=6))
-        publish("Unrelated", "D")
+        item = make_item("Story", "A", "B", "C")
+        make_item("Shares one, oldest", "A", ago=timedelta(days=9))
+        make_item("Shares two", "A", "B", ago=timedelta(days=8))
+        make_item("Shares three", "A", "B", "C", ago=timedelta(days=7))
+        make_item("Shares one, newest", "C", ago=timedelta(days=1))
+        make_item("Shares one, middle", "B", ago=timedelta(days=5))
+        make_item("Shares one, older", "B", ago=timedelta(days=6))
+        make_item("Unrelated", "D")
 
         document = parse_strictly(get(client, item).content)
 
@@ -109,7 +110,7 @@ class TestRelated:
         ]
 
     def test_only_published_items_are_related(self, client):
-        item = publish("Story", "A")
+        item = make_item("Story", "A")
         draft("Draft", "A")
         scheduled("Scheduled", "A")
 
@@ -118,6 +119,6 @@ class TestRelated:
         assert list(document.iterfind(".//aside[@aria-labelledby='related-heading']")) == []
 
     def test_an_item_without_tags_has_no_related_section(self, client):
-        item = publish("Alone")
+        item = make_item("Alone")
 
         assert b"Related" not in get(client, item).content

@@ -1,0 +1,46 @@
+"""Reading what the site and the commands answer: strict HTML, texts, messages, output."""
+
+from contextlib import contextmanager
+from io import StringIO
+from unittest import mock
+
+import html5lib
+from django.contrib.messages import get_messages
+from django.core.management import call_command
+
+# The titles of the items a reader page lists (home, tag page, search results).
+LISTED_TITLES = ".//main//article/h2/a"
+
+
+def parse_strictly(content):
+    """Parse HTML with html5lib's strict parser: raises on the first parse error."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    return parser.parse(content)
+
+
+def texts(document, xpath):
+    return ["".join(node.itertext()).strip() for node in document.iterfind(xpath)]
+
+
+def titles_on(response):
+    """The titles a reader page lists, top to bottom (the page must be valid HTML)."""
+    return texts(parse_strictly(response.content), LISTED_TITLES)
+
+
+def messages_of(response):
+    """The messages (django.contrib.messages) the response's request was given."""
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def run_command(name, *args, **options):
+    """call_command capturing both streams; returns (stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    call_command(name, *args, stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+@contextmanager
+def clock_at(moment):
+    """Run with django.utils.timezone.now() at ``moment`` (for "no job to run" tests)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
