@@ -1,4 +1,4 @@
-# The two commands a fresh clone needs: `make run` and `make test`.
+# The two commands a fresh clone needs: `make run` and `make test`; `make serve` for production.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 DEV_KEY := .dev-secret-key
 
-.PHONY: install run test lint browser bench bench-import bench-serve bench-admin clean
+.PHONY: install run serve test lint browser bench bench-import bench-serve bench-admin clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,19 @@ run: $(STAMP) $(DEV_KEY)
 	$(PY) manage.py import_digests seeds/ && \
 	$(PY) manage.py ensure_editor && \
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Production settings (DEBUG off) under gunicorn (newsroom/gunicorn.conf.py), after migrating and
+# collecting the static files whitenoise serves. SECRET_KEY from the environment, else the
+# development key; SECURE_SSL_REDIRECT off unless set, for a trial on plain http://127.0.0.1:8000
+# (behind a TLS proxy, set SECURE_SSL_REDIRECT=1: see the README).
+serve: $(STAMP) $(if $(SECRET_KEY),,$(DEV_KEY))
+	@if [ -z "$$SECRET_KEY" ]; then echo "make serve: SECRET_KEY is not set: using the development key in $(DEV_KEY)"; fi
+	@if [ -z "$${SECURE_SSL_REDIRECT+set}" ]; then echo "make serve: SECURE_SSL_REDIRECT is not set: 0, no redirect to HTTPS"; fi
+	export DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_KEY))}" \
+		SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT-0}" && \
+	$(PY) manage.py migrate --noinput && \
+	$(PY) manage.py collectstatic --noinput && \
+	exec $(BIN)/gunicorn -c newsroom/gunicorn.conf.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

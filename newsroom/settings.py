@@ -89,12 +89,18 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL connections persist across requests for CONN_MAX_AGE seconds (0: one a request),
+# and one that has been idle is checked before a request reuses it, so a restarted or failed-over
+# server costs a reconnect, not an error page.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", 600))
+
+
+def database_from_url(url, **options):
+    return dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True, **options)
+
+
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=600, conn_health_checks=True
-        )
-    }
+    DATABASES = {"default": database_from_url(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {
         "default": {
@@ -109,6 +115,21 @@ else:
             },
         }
     }
+
+if os.environ.get("DATABASE_REPLICA_URL"):
+    if not os.environ.get("DATABASE_URL"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL, its primary.")
+    # Readers' pages read from the replica; writes, the admin, editors and commands use the
+    # primary (newsroom/routers.py). Tests run it as a second connection to the test database.
+    DATABASES["replica"] = database_from_url(
+        os.environ["DATABASE_REPLICA_URL"], test_options={"MIRROR": "default"}
+    )
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+    # After AuthenticationMiddleware: whether the visitor is logged in decides.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "newsroom.routers.ReplicaReadsMiddleware",
+    )
 
 if os.environ.get("REDIS_URL"):
     CACHES = {

@@ -1,16 +1,12 @@
-"""Fixtures every part of the suite shares: users in each role, logged in, and the seeds."""
+"""Fixtures every part of the suite shares: users in each role, logged in, the seeds, and a
+"replica" alias for the tests of the replica router (tests/test_replica_routing.py)."""
+
+import copy
 
 import pytest
 
-from tests.factories import SEEDS, make_user
+from tests.factories import SEEDS, logged_in
 from tests.pages import run_command
-
-
-def logged_in(client, username, *groups):
-    """A staff user in these groups, logged in on client."""
-    user = make_user(username, *groups)
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -29,3 +25,16 @@ def importer(client):
 def seeded(db):
     """The two seed digests imported with import_digests: 20 published items, "North Korea"."""
     run_command("import_digests", str(SEEDS))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Add the alias DATABASE_REPLICA_URL would, as a mirror: a second connection to the test
+    database, on SQLite as on PostgreSQL. No test reads from it unless it asks for it
+    (``databases=["default", "replica"]``) and turns the router on."""
+    from django.db import connections
+
+    default = connections.settings["default"]
+    replica = copy.deepcopy(default)
+    replica["TEST"] = {**default["TEST"], "MIRROR": "default"}
+    connections.settings["replica"] = replica

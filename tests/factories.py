@@ -125,3 +125,10 @@ def import_digest(name, tag, *items, **options):
     """Import one digest_text(tag, *items) as a file called name; returns the summary."""
     data = digest_text(tag, *items).encode()
     return import_digests([DigestSource(name, data=data)], **options)
+
+
+def logged_in(client, username, *groups):
+    """A staff user in these groups, logged in on client."""
+    user = make_user(username, *groups)
+    client.force_login(user)
+    return user
