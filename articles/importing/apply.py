@@ -9,10 +9,10 @@ from django.db.models import BigIntegerField, DateTimeField, Value
 from simple_history.utils import bulk_update_with_history
 
 from ..models import ImportChange, Item
-from ..sql import copy_items
+from ..sql import copy_items, create_rows
 from ..tag_names import ascii_slug, tag_key
 from ..tag_pages import TagPages
-from ..tag_services import get_or_create_tag
+from ..tag_services import get_or_create_tags
 from .changes import WRITTEN_FIELDS, RunChanges, created_before_sql
 from .provenance import record_digests
 from .reports import FileStatus, ItemOutcome, Outcome
@@ -44,7 +44,7 @@ def apply_files(pending, *, run, status, now):
     # Every item written gets a revision: one more INSERT for the batch.
     if new_items:
         _assign_slugs(new_items)
-        Item.objects.bulk_create(new_items)
+        create_rows(Item, new_items)
         _record_created_revisions(new_items, user=user, reason=reason, when=now)
         if run is not None:
             _record_created_changes(run, new_items)
@@ -133,14 +133,13 @@ def _record_created_changes(run, items):
 
 
 def _resolve_tags(pending, changes):
-    """Tags by key for the files' headers: one lookup per distinct tag in the batch."""
+    """Tags by key for the files' headers: one lookup for the batch's tags, then one creation
+    per new tag."""
     tags = {}
-    for one in pending:
-        key = tag_key(one.digest.tag)
-        if key not in tags:
-            tags[key], created = get_or_create_tag(one.digest.tag)
-            if created:
-                changes.add(ImportChange.Kind.TAG_CREATED, object_id=tags[key].pk)
+    for key, (tag, created) in get_or_create_tags(one.digest.tag for one in pending).items():
+        tags[key] = tag
+        if created:
+            changes.add(ImportChange.Kind.TAG_CREATED, object_id=tag.pk)
     return tags
 
 
