@@ -93,27 +93,31 @@ def apply_files(pending, *, run, status, now):
         report.status = FileStatus.IMPORTED if wrote else FileStatus.UNCHANGED
 
 
+# What an import reads of the items it finds: identity, whether to write, what to report. An
+# item the import may update is read whole (its revision and undo record need every field).
+KNOWN_ITEM_FIELDS = ("id", "import_key", "import_hash", "edited_at", "title", "slug")
+
+
 def _known_items(files):
     """The files' items already in the database, by import key.
 
-    Teasers are the bulk of an item row and only an update needs the old one (for its undo
-    record), so they are read only for items whose wire copy differs from the last import.
+    Most known items are unchanged (a forced re-read, an item listed again): for those only
+    KNOWN_ITEM_FIELDS are read, no teaser and no times. Items whose wire copy differs from
+    the last import, and that no editor changed, are read again whole.
     """
     incoming = {}
     for _, _, entries in files:
         for key, entry in entries:
             incoming.setdefault(key, set()).add(content_hash(entry.title, entry_teaser(entry)))
-    items = Item.objects.defer("teaser").in_bulk(list(incoming), field_name="import_key")
+    items = Item.objects.only(*KNOWN_ITEM_FIELDS).in_bulk(list(incoming), field_name="import_key")
     may_update = [
         item.pk
         for key, item in items.items()
         if not item.is_edited and incoming[key] - {item.import_hash}
     ]
     if may_update:
-        teasers = dict(Item.objects.filter(pk__in=may_update).values_list("pk", "teaser"))
-        for item in items.values():
-            if item.pk in teasers:
-                item.teaser = teasers[item.pk]
+        for item in Item.objects.filter(pk__in=may_update):
+            items[item.import_key] = item
     return items
 
 
