@@ -8,8 +8,11 @@ transaction, they go by executemany.
 """
 
 import time
+from operator import attrgetter
 
 from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from .models import Item
 
@@ -24,13 +27,22 @@ def copy_items(model, columns, items, *select):
     size = len(ids) if connection.vendor == "postgresql" else IDS_A_STATEMENT
     for start in range(0, len(ids), size or 1):
         rows = (
-            Item.objects.filter(pk__in=ids[start : start + size])
+            Item.objects.filter(_pk_in(ids[start : start + size]))
             .order_by("pk")
             .values_list(*select)
         )
         query, params = rows.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"{insert_into(model, columns)} {query}", params)
+
+
+def _pk_in(ids):
+    """pk IN ids; on PostgreSQL ``IN (SELECT unnest(%s))``, one array parameter rather than a
+    placeholder an id (psycopg splits a query's placeholders in Python, and a batch has a
+    thousand ids)."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(ids),)))
+    return Q(pk__in=ids)
 
 
 def insert_rows(model, columns, rows):
@@ -80,10 +92,16 @@ def create_rows(model, objs):
     if not objs:
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    # auto_now and auto_now_add fields get their value from pre_save; the others are read.
+    stamped = [field for field in fields if getattr(field, "auto_now", False)]
+    stamped += [field for field in fields if getattr(field, "auto_now_add", False)]
+    attnames = ["pk", *(field.attname for field in fields)]
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
-    rows = [(obj.pk, *(field.pre_save(obj, True) for field in fields)) for obj in objs]
+        for field in stamped:
+            field.pre_save(obj, True)
+    rows = list(map(attrgetter(*attnames), objs))
     copy_rows(model, [model._meta.pk.column, *(field.column for field in fields)], rows)
 
 
