@@ -70,6 +70,20 @@ def get_or_create_tag(name):
     return Tag.objects.create(name=name), True
 
 
+def get_or_create_tags(names):
+    """{tag_key(name): (tag, created)} for the names: every known one found in two queries at
+    most, whatever their number; the missing ones created in order (the first spelling of a
+    key names it)."""
+    first = {}
+    for name in names:
+        first.setdefault(tag_key(name), name)
+    found = _tags_by_key([key for key in first if key])
+    return {
+        key: (found[key], False) if key in found else (Tag.objects.create(name=name), True)
+        for key, name in first.items()
+    }
+
+
 def tags_for_names(names):
     """Tag instances for the names, in order, creating the missing ones.
 

@@ -9,10 +9,10 @@ from django.db.models import BigIntegerField, DateTimeField, Value
 from simple_history.utils import bulk_update_with_history
 
 from ..models import ImportChange, Item
-from ..sql import copy_items
+from ..sql import copy_items, create_rows
 from ..tag_names import ascii_slug, tag_key
 from ..tag_pages import TagPages
-from ..tag_services import get_or_create_tag
+from ..tag_services import get_or_create_tags
 from .changes import WRITTEN_FIELDS, RunChanges, created_before_sql
 from .provenance import record_digests
 from .reports import FileStatus, ItemOutcome, Outcome
@@ -44,7 +44,7 @@ def apply_files(pending, *, run, status, now):
     # Every item written gets a revision: one more INSERT for the batch.
     if new_items:
         _assign_slugs(new_items)
-        Item.objects.bulk_create(new_items)
+        create_rows(Item, new_items)
         _record_created_revisions(new_items, user=user, reason=reason, when=now)
         if run is not None:
             _record_created_changes(run, new_items)
@@ -93,27 +93,31 @@ def apply_files(pending, *, run, status, now):
         report.status = FileStatus.IMPORTED if wrote else FileStatus.UNCHANGED
 
 
+# What an import reads of the items it finds: identity, whether to write, what to report. An
+# item the import may update is read whole (its revision and undo record need every field).
+KNOWN_ITEM_FIELDS = ("id", "import_key", "import_hash", "edited_at", "title", "slug")
+
+
 def _known_items(files):
     """The files' items already in the database, by import key.
 
-    Teasers are the bulk of an item row and only an update needs the old one (for its undo
-    record), so they are read only for items whose wire copy differs from the last import.
+    Most known items are unchanged (a forced re-read, an item listed again): for those only
+    KNOWN_ITEM_FIELDS are read, no teaser and no times. Items whose wire copy differs from
+    the last import, and that no editor changed, are read again whole.
     """
     incoming = {}
     for _, _, entries in files:
         for key, entry in entries:
             incoming.setdefault(key, set()).add(content_hash(entry.title, entry_teaser(entry)))
-    items = Item.objects.defer("teaser").in_bulk(list(incoming), field_name="import_key")
+    items = Item.objects.only(*KNOWN_ITEM_FIELDS).in_bulk(list(incoming), field_name="import_key")
     may_update = [
         item.pk
         for key, item in items.items()
         if not item.is_edited and incoming[key] - {item.import_hash}
     ]
     if may_update:
-        teasers = dict(Item.objects.filter(pk__in=may_update).values_list("pk", "teaser"))
-        for item in items.values():
-            if item.pk in teasers:
-                item.teaser = teasers[item.pk]
+        for item in Item.objects.filter(pk__in=may_update):
+            items[item.import_key] = item
     return items
 
 
@@ -133,14 +137,13 @@ def _record_created_changes(run, items):
 
 
 def _resolve_tags(pending, changes):
-    """Tags by key for the files' headers: one lookup per distinct tag in the batch."""
+    """Tags by key for the files' headers: one lookup for the batch's tags, then one creation
+    per new tag."""
     tags = {}
-    for one in pending:
-        key = tag_key(one.digest.tag)
-        if key not in tags:
-            tags[key], created = get_or_create_tag(one.digest.tag)
-            if created:
-                changes.add(ImportChange.Kind.TAG_CREATED, object_id=tags[key].pk)
+    for key, (tag, created) in get_or_create_tags(one.digest.tag for one in pending).items():
+        tags[key] = tag
+        if created:
+            changes.add(ImportChange.Kind.TAG_CREATED, object_id=tag.pk)
     return tags
 
 

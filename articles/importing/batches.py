@@ -19,6 +19,7 @@ from ..models import Digest, ImportRun, Item, Tag
 from .apply import apply_files
 from .reports import FileReport, FileStatus, ImportSummary
 from .sources import page_from_name
+from .statistics import analyze_grown
 
 # Files applied in one transaction. Each file is still all or nothing: a batch that the
 # database refuses is rolled back whole and its files are retried one by one, so only the bad
@@ -59,6 +60,9 @@ def import_digests(
             transaction.set_rollback(True)
     if run is not None:
         _record_run(run, summary)
+        if summary.files.imported:
+            # The planner's statistics of the tables the run grew (statistics.py decides which).
+            analyze_grown()
     return summary
 
 
