@@ -98,7 +98,7 @@ def tags_with_published_items():
     return Tag.objects.filter(Exists(published_links))
 
 
-def related_items(item, tags, limit=5, candidates=RELATED_CANDIDATES):
+def related_items(item, tags, limit=5, candidates=None):
     """Other published items sharing the most of ``tags`` (the item's), newest first.
 
     Chosen among the ``candidates`` newest published items of each tag, read from the links'
@@ -106,6 +106,7 @@ def related_items(item, tags, limit=5, candidates=RELATED_CANDIDATES):
     """
     if not tags:
         return Item.objects.none()
+    candidates = candidates or RELATED_CANDIDATES
     newest = Q()
     for tag in tags:
         links = (
