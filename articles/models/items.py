@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 
 from ..history import ItemRevision
 from .tags import TaggedItem
+from .visibility import PUBLISHED, published_rule
 
 ELLIPSIS = "\u2026"
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -19,21 +20,26 @@ class ItemQuerySet(models.QuerySet):
     def published(self, at=None):
         """What readers may see: published, inside [published_at, unpublish_at).
 
-        Both times are compared with the clock at query time, so scheduling needs no job.
+        Both times are compared with the clock at query time, so scheduling needs no job
+        (``visibility.published_rule``; tag links carry a copy of the same three columns).
         """
-        at = at or timezone.now()
-        return self.filter(status=Item.Status.PUBLISHED, published_at__lte=at).filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at)
-        )
+        return self.filter(published_rule(at))
 
     def for_tag(self, tag):
         """The items of a tag, in the order of its page (the digests' order)."""
-        return self.filter(tagged_items__tag=tag).order_by(
-            "tagged_items__position", "tagged_items__id"
-        )
+        return self.filter(tagged_items__tag=tag).order_by(*TAG_PAGE_ORDER)
+
+    def linked_by(self, links):
+        """The items of ``links`` (TaggedItem rows of one tag, typically a sliced page of
+        ``TaggedItem.objects.published()``): the links pick the rows, the items are read by key."""
+        return self.filter(tagged_items__in=links.values("id"))
 
     def with_tags(self):
         return self.prefetch_related("tags")
+
+
+# A tag page's order, on the items joined to the tag's links.
+TAG_PAGE_ORDER = ("tagged_items__position", "tagged_items__id")
 
 
 class Item(models.Model):
@@ -41,7 +47,7 @@ class Item(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        PUBLISHED = PUBLISHED, "Published"
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=255, unique=True)
@@ -106,6 +112,13 @@ class Item(models.Model):
             models.Index(fields=["-published_at", "id"], name="articles_item_admin_order"),
             # Sorting the admin's list by title (the admin adds "-pk" to make it total).
             models.Index(fields=["title", "-id"], name="articles_item_admin_title"),
+            # Readers' newest first (home, feeds): what the reading rule compares is in the
+            # index, so a deep page's offset is counted in the index alone.
+            models.Index(
+                fields=["-published_at", "id", "unpublish_at"],
+                condition=Q(status=PUBLISHED),
+                name="articles_item_published_order",
+            ),
         ]
 
     def __str__(self):

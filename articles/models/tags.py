@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import ItemBase, TagBase
 
 from ..tag_names import ascii_slug, tag_key
+from .visibility import PUBLISHED, published_rule
 
 
 class Tag(TagBase):
@@ -116,8 +118,21 @@ class TagMerge(models.Model):
         return f"{names} -> {self.target_name}"
 
 
+class TaggedItemQuerySet(models.QuerySet):
+    def published(self, at=None):
+        """Links to what readers may see: the item's reading rule, on the link's copy of it."""
+        return self.filter(published_rule(at))
+
+
 class TaggedItem(ItemBase):
-    """One tag on one item, and where the item stands on the tag's page."""
+    """One tag on one item, and where the item stands on the tag's page.
+
+    The link also carries a copy of its item's visibility (status, published_at,
+    unpublish_at), kept by database triggers (migration 0007): filled when a link is inserted
+    without it, rewritten when the item's change. A tag page then reads its page, the item's
+    related stories and a tag's feed from one index of published links, whatever the tag's
+    size, and scheduled items appear and disappear at their times with no job to run.
+    """
 
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_items")
     content_object = models.ForeignKey(
@@ -126,6 +141,13 @@ class TaggedItem(ItemBase):
     # Ascending order of the tag page (top first). Gapped, so that a newer digest's items can
     # go above or between known ones without renumbering the whole tag.
     position = models.BigIntegerField(default=0)
+    # The item's, copied by the triggers: never written by the application (left NULL on
+    # insert, the trigger fills them from the item).
+    status = models.CharField(max_length=10, null=True, editable=False)
+    published_at = models.DateTimeField(null=True, editable=False)
+    unpublish_at = models.DateTimeField(null=True, editable=False)
+
+    objects = TaggedItemQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -135,4 +157,17 @@ class TaggedItem(ItemBase):
         ]
         indexes = [
             models.Index(fields=["tag", "position"], name="articles_taggeditem_page_order"),
+            # A tag page in the wire's order: the published links of a tag, with what the
+            # reading rule compares, so an offset is counted in the index alone.
+            models.Index(
+                fields=["tag", "position", "id", "published_at", "unpublish_at"],
+                condition=Q(status=PUBLISHED),
+                name="articles_link_published_page",
+            ),
+            # A tag's newest (feeds, related items, "newest first"); read backwards, oldest.
+            models.Index(
+                fields=["tag", "-published_at", "content_object", "unpublish_at"],
+                condition=Q(status=PUBLISHED),
+                name="articles_link_published_latest",
+            ),
         ]

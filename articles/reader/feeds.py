@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from ..models import Item
 from ..tag_services import find_tag
+from . import queries
 from .http import SITE_DESCRIPTION, SITE_NAME
 
 FEED_LENGTH = 20
@@ -62,12 +63,8 @@ class TagFeed(LatestItemsFeed):
         return tag
 
     def items(self, tag):
-        latest = list(
-            Item.objects.published()
-            .for_tag(tag)
-            .with_tags()
-            .order_by("-published_at", "id")[:FEED_LENGTH]
-        )
+        # The tag's newest links, from their index: as fast for a tag of 100,000 items.
+        latest = list(queries.tag_page(tag, "newest")[:FEED_LENGTH].with_tags())
         if not latest:
             # As the tag page: a tag with nothing published is not known to readers.
             raise Http404(f"No published items tagged {tag.name!r}.")

@@ -104,7 +104,10 @@ class ItemFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         order = self.form.cleaned_data.get("order") or self.default_order
-        return self.apply_order(queryset, order)
+        return self.apply_order(self.narrow(queryset, order), order)
+
+    def narrow(self, queryset, order):
+        return queryset
 
     def apply_order(self, queryset, order):
         return queryset.order_by(*ORDERINGS[order])
@@ -130,12 +133,13 @@ class SearchFilterSet(ItemFilterSet):
         return bool(self.query) or super().narrowed
 
     def keep_query(self, queryset, name, value):
-        return queryset  # searched in filter_queryset, so that the rank is there to order by
+        return queryset  # searched in narrow(), so that the rank is there to order by
 
-    def filter_queryset(self, queryset):
-        if self.query:
-            queryset = search.search(queryset, self.query)
-        return super().filter_queryset(queryset)
+    def narrow(self, queryset, order):
+        # After the filters (tags, dates): the bounded set of matches, the newest (the oldest
+        # when so ordered), ranked.
+        candidates = ORDERINGS[OLDEST] if order == OLDEST else ORDERINGS[NEWEST]
+        return search.search(queryset, self.query, candidates)
 
     def apply_order(self, queryset, order):
         if order == RELEVANCE and not self.query:

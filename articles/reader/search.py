@@ -1,32 +1,46 @@
 """Search over titles and teasers, on PostgreSQL and SQLite alike.
 
-PostgreSQL: full text. Migration 0002 keeps a generated ``search_vector`` column (title weighted
-A, teaser B, 'english' configuration) with a GIN index, up to date on every write; the query is
+PostgreSQL: full text. Migration 0002 keeps a generated ``search_vector`` column (title weighted A,
+teaser B, 'english' configuration) with a GIN index, up to date on every write; the query is
 parsed by ``websearch_to_tsquery``, which accepts any input without error, and results are
 ranked with ``ts_rank``. The model has no field for the column (SQLite has no tsvector), so
 ``models.search.SearchVectorColumn`` names it directly.
 
-SQLite: a portable fallback with the same syntax (words, "quoted phrases", ``or``, ``-word``),
-each word or phrase matched with ``icontains`` on title or teaser, ranked by where the words
-occur (title counts double). Differences worth knowing: no stemming ("sanction" finds
-"sanctions" but not the reverse), stop words are not ignored, substrings match ("korea" finds
-"Korean"), and SQLite folds case for ASCII letters only ("über" does not find "Über").
+SQLite: full text too, through the FTS5 index migration 0007 keeps by triggers
+(``articles_item_fts``: Porter stemming, Unicode case folding, accents ignored), with the same
+syntax (words, "quoted phrases", ``or``, ``-word``) translated by ``parse`` into an FTS5 query,
+and ranked with ``bm25`` (title weighted as PostgreSQL's A against B). Differences worth
+knowing: stop words are not ignored ("the" must occur), and a query of exclusions alone
+(``-word``) lists every item without the words, unranked. Where the SQLite library has no FTS5,
+each word or phrase is matched with ``icontains`` (substrings, ASCII case folding only).
+
+Bounded at any size: a search ranks at most ``MAX_RESULTS`` matches, the newest (or, ordered
+oldest first, the oldest), and never counts beyond them: a common word shows "1,000+ results"
+and the pages of its best 1,000 matches.
 """
 
 import re
+import sqlite3
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, FloatField, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.html import conditional_escape, format_html, format_html_join
 
 from ..models.search import SearchVectorColumn, websearch_query
 
 # Bounds the SQL a query can make on SQLite (one LIKE pair per word).
 MAX_TERMS = 16
+# Matches a search ranks and counts: beyond, the page says "1,000+ results".
+MAX_RESULTS = 1000
+# SQLite's bm25 weight of a title against a teaser: PostgreSQL's A (1.0) against B (0.4).
+TITLE_WEIGHT = 2.5
+FTS_TABLE = "articles_item_fts"
+NEWEST = ("-published_at", "id")
 
 # A quoted phrase (the closing quote may be missing), or a run of anything but space and quote.
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
@@ -74,16 +88,75 @@ def highlight_words(text):
     return sorted(set(words), key=lambda word: (-len(word), word))
 
 
-def search(queryset, text):
-    """``queryset`` narrowed to what matches ``text``, each item annotated with ``rank``."""
-    if connection.vendor == "postgresql":
+def search(queryset, text, candidates_order=NEWEST, limit=None):
+    """``queryset`` narrowed to what matches ``text`` (all of it when ``text`` is empty), each
+    item annotated with ``rank``: at most ``limit`` (``MAX_RESULTS``) + 1 matches, the first
+    in ``candidates_order``, so that ranking and counting stay bounded whatever the number of
+    matches. The extra one tells the caller there are more (``count_label``).
+    """
+    limit = MAX_RESULTS if limit is None else limit
+    if not text:
+        candidates, rank = queryset, Value(0.0, output_field=FloatField())
+    elif connection.vendor == "postgresql":
         query = websearch_query(text)
-        return (
-            queryset.alias(document=SearchVectorColumn())
-            .filter(document=query)
-            .annotate(rank=SearchRank(F("document"), query))
-        )
-    return _search_portably(queryset, parse(text))
+        candidates = queryset.alias(document=SearchVectorColumn()).filter(document=query)
+        rank = SearchRank(SearchVectorColumn(), query)
+    elif fts5_available():
+        candidates, rank = _search_fts(queryset, parse(text))
+    else:
+        return _search_portably(queryset, parse(text))
+    keys = candidates.order_by(*candidates_order).values("pk")[: limit + 1]
+    return queryset.filter(pk__in=keys).annotate(rank=rank)
+
+
+def count_label(count, limit=None):
+    """What the page says of ``count`` results of ``search``: "1,000+" beyond the limit."""
+    limit = MAX_RESULTS if limit is None else limit
+    return f"{limit:,}+" if count > limit else f"{count:,}"
+
+
+@cache
+def fts5_available():
+    """Whether the SQLite library has FTS5 (then migration 0007 made the index)."""
+    with sqlite3.connect(":memory:") as probe:
+        return "ENABLE_FTS5" in {row[0] for row in probe.execute("PRAGMA compile_options")}
+
+
+def fts_query(clauses):
+    """The clauses as an FTS5 query: each term a quoted phrase, so nothing in the reader's text
+    is FTS5 syntax; alternatives joined with OR, exclusions with NOT. ("", exclusions) when the
+    query has only exclusions, which FTS5 cannot express alone."""
+
+    def phrase(term):
+        return '"' + term.text.replace('"', '""') + '"'
+
+    positive = [clause for clause in clauses if not clause[0].negated]
+    negative = [phrase(term) for clause in clauses if clause[0].negated for term in clause]
+    required = " AND ".join("(" + " OR ".join(map(phrase, clause)) + ")" for clause in positive)
+    if not required:
+        return "", " OR ".join(negative)
+    return "".join([f"({required})", *(f" NOT {term}" for term in negative)]), ""
+
+
+def _fts_matches(query):
+    return RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [query])
+
+
+def _search_fts(queryset, clauses):
+    query, excluded = fts_query(clauses)
+    if excluded:
+        # Only exclusions: every item without the words, as PostgreSQL's websearch does.
+        return queryset.exclude(pk__in=_fts_matches(excluded)), Value(0.0, FloatField())
+    if not query:
+        return queryset.none(), Value(0.0, FloatField())
+    # bm25 is lower for better matches, and only within a MATCH: one lookup per candidate.
+    rank = RawSQL(
+        f"SELECT -bm25({FTS_TABLE}, %s, 1.0) FROM {FTS_TABLE} "
+        f'WHERE {FTS_TABLE} MATCH %s AND rowid = "articles_item"."id"',
+        [TITLE_WEIGHT, query],
+        output_field=FloatField(),
+    )
+    return queryset.filter(pk__in=_fts_matches(query)), rank
 
 
 def _search_portably(queryset, clauses):

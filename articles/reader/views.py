@@ -13,8 +13,9 @@ from django.views.generic import DetailView, ListView, TemplateView
 from ..models import Item
 from ..tag_services import FoundBy, lookup_tag
 from . import queries, search
-from .filters import SearchFilterSet, TagPageFilterSet
+from .filters import WIRE, SearchFilterSet, TagPageFilterSet
 from .http import DESCRIPTION_LENGTH, SITE_DESCRIPTION, SITE_NAME, public, public_view
+from .paging import IndexPaginator
 
 POPULAR_TAGS = 12
 
@@ -64,10 +65,11 @@ class HomeView(PublicPageMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "items"
     paginate_by = 20
+    paginator_class = IndexPaginator
     page_title = "Latest news"
 
     def get_queryset(self):
-        return Item.objects.published().with_tags()
+        return queries.latest_items()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
@@ -106,15 +108,19 @@ class FilteredListMixin:
             self.object_list = Item.objects.none()
             context = self.get_context_data(filterset=self.filterset)
             return self.render_to_response(context, status=400)
-        self.object_list = self.filterset.qs
+        self.object_list = self.get_object_list()
         context = self.get_context_data(filterset=self.filterset)
         return self.render_to_response(context)
+
+    def get_object_list(self):
+        return self.filterset.qs
 
 
 class TagView(FilteredListMixin, PublicPageMixin, ListView):
     template_name = "articles/tag.html"
     context_object_name = "items"
     paginate_by = 10
+    paginator_class = IndexPaginator
     filterset_class = TagPageFilterSet
 
     def get(self, request, *args, **kwargs):
@@ -130,6 +136,12 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
 
     def get_queryset(self):
         return Item.objects.published().for_tag(self.tag)
+
+    def get_object_list(self):
+        if self.filterset.narrowed:
+            return super().get_object_list()
+        # The plain tag page, in any order: read from the tag's published links.
+        return queries.tag_page(self.tag, self.filterset.form.cleaned_data.get("order") or WIRE)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
@@ -194,9 +206,12 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
         context = super().get_context_data(**kwargs)
         valid = self.filterset.is_valid()
         query = self.filterset.query if valid else ""
+        paginator = context.get("paginator")
         context.update(
             searched=valid and self.filterset.narrowed,
             query=query,
+            # search.search() counts one match beyond MAX_RESULTS: "1,000+ results".
+            result_count=search.count_label(self.result_count) if paginator else "0",
             highlight_words=search.highlight_words(query),
             popular_tags=queries.most_used_tags(POPULAR_TAGS),
         )
@@ -206,6 +221,13 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
         if not self.filterset.is_valid() or not self.filterset.narrowed:
             return None, None, queryset.none(), False  # the bare form: nothing to count
         return super().paginate_queryset(queryset, page_size)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        self.result_count = paginator.count
+        if self.result_count > search.MAX_RESULTS:
+            paginator.count = search.MAX_RESULTS  # pages of the best MAX_RESULTS only
+        return paginator
 
     def get_page_title(self):
         if self.filterset.is_valid() and self.filterset.query:

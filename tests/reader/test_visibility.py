@@ -1,0 +1,130 @@
+"""Tag links carry their item's visibility (migration 0007's triggers): every way an item is
+published, unpublished or scheduled shows on its tag pages at once, with no job to run."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Item, TaggedItem
+from articles.tag_pages import link_on_top
+from tests.helpers import run_command, write_digest
+from tests.reader_data import clock_at, draft, parse_strictly, publish, tag, texts
+
+pytestmark = pytest.mark.django_db
+
+HOUR = timedelta(hours=1)
+
+
+def titles_on(client, url):
+    response = client.get(url)
+    if response.status_code == 404:
+        return []
+    return texts(parse_strictly(response.content), ".//main//article/h2/a")
+
+
+def links_agree_with_items():
+    """Every link's copy equals its item's columns."""
+    for link in TaggedItem.objects.select_related("content_object"):
+        item = link.content_object
+        assert (link.status, link.published_at, link.unpublish_at) == (
+            item.status,
+            item.published_at,
+            item.unpublish_at,
+        ), link
+
+
+@pytest.fixture
+def korea():
+    publish("Always there", "Korea", ago=3 * HOUR)
+    return tag("Korea")
+
+
+class TestWrites:
+    def test_publishing_with_save(self, client, korea):
+        item = draft("News", korea)
+        assert titles_on(client, "/tags/korea/") == ["Always there"]
+
+        item.status, item.published_at = Item.Status.PUBLISHED, timezone.now() - HOUR
+        item.save()
+
+        assert titles_on(client, "/tags/korea/") == ["Always there", "News"]
+        links_agree_with_items()
+
+    def test_unpublishing_with_queryset_update(self, client, korea):
+        item = publish("News", korea)
+
+        Item.objects.filter(pk=item.pk).update(status=Item.Status.DRAFT)
+
+        assert titles_on(client, "/tags/korea/") == ["Always there"]
+        links_agree_with_items()
+
+    def test_scheduling_with_bulk_update(self, client, korea):
+        items = [publish(f"News {n}", korea) for n in range(3)]
+        for item in items[:2]:
+            item.published_at = timezone.now() + HOUR
+
+        Item.objects.bulk_update(items, ["published_at"])
+
+        assert titles_on(client, "/tags/korea/") == ["Always there", "News 2"]
+        links_agree_with_items()
+
+    def test_unpublish_at_ends_the_item_on_its_tag_pages(self, client, korea):
+        item = publish("News", korea)
+        item.unpublish_at = timezone.now() + HOUR
+        item.save()
+
+        assert titles_on(client, "/tags/korea/") == ["Always there", "News"]
+        with clock_at(item.unpublish_at):
+            assert titles_on(client, "/tags/korea/") == ["Always there"]
+        links_agree_with_items()
+
+    def test_deleting_an_item_leaves_no_link(self, client, korea):
+        publish("News", korea).delete()
+
+        assert titles_on(client, "/tags/korea/") == ["Always there"]
+
+
+class TestScheduledBoundaries:
+    def test_an_item_appears_at_its_time_and_leaves_at_its_end(self, client, korea):
+        start = timezone.now() + HOUR
+        item = publish("Scheduled", korea, published_at=start)
+        Item.objects.filter(pk=item.pk).update(unpublish_at=start + HOUR)
+
+        with clock_at(start - timedelta(seconds=1)):
+            assert titles_on(client, "/tags/korea/") == ["Always there"]
+        with clock_at(start):
+            assert titles_on(client, "/tags/korea/") == ["Always there", "Scheduled"]
+        with clock_at(start + HOUR - timedelta(seconds=1)):
+            assert titles_on(client, "/tags/korea/") == ["Always there", "Scheduled"]
+        with clock_at(start + HOUR):
+            assert titles_on(client, "/tags/korea/") == ["Always there"]
+
+
+class TestNewLinks:
+    def test_every_writer_of_links_gets_the_copies(self, korea):
+        published, hidden = publish("Published"), draft("Hidden")
+        russia = tag("Russia")
+
+        published.tags.add(russia)  # taggit
+        link_on_top(tag("China"), [published.pk, hidden.pk])  # the editors' bulk tagging
+        TaggedItem.objects.create(tag=tag("Japan"), content_object=hidden, position=1)
+
+        links_agree_with_items()
+        assert TaggedItem.objects.published().filter(tag=russia).count() == 1
+
+    def test_a_link_saved_from_a_stale_instance_is_read_from_its_item_again(self, korea):
+        link = TaggedItem.objects.get(tag=korea)
+        Item.objects.filter(pk=link.content_object_id).update(status=Item.Status.DRAFT)
+
+        link.position = 5
+        link.save()  # still carries status "published"
+
+        links_agree_with_items()
+
+    def test_an_import_links_its_items_with_the_copies(self, tmp_path):
+        write_digest(tmp_path, "000_a.txt", "Korea", "One", "Two")
+        run_command("import_digests", str(tmp_path), status="draft")
+
+        links_agree_with_items()
+        assert TaggedItem.objects.filter(status=Item.Status.DRAFT).count() == 2
