@@ -174,13 +174,22 @@ if not DEBUG:
 # One block, appended to the lists above, so other settings can change without touching it.
 INSTALLED_APPS += [
     "csp",  # django-csp: the Content-Security-Policy header
+    "axes",  # django-axes: locks out a username+IP after repeated failed logins
 ]
 MIDDLEWARE += [
     # django-csp's, plus the admin's addition below.
     "newsroom.middleware.SiteCSPMiddleware",
     # Permissions-Policy: Django has no setting for it.
     "newsroom.middleware.permissions_policy",
+    # Last, as axes asks: turns a lockout into its page.
+    "axes.middleware.AxesMiddleware",
 ]
+# Axes' backend first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 # Our pages, public and admin, load scripts, styles and images from our own origin only: no
 # inline <script>, no style="" attributes, no event handlers (tests/browser/test_csp.py).
 # Django's own admin templates need nothing more; one third-party template does (below).
@@ -207,6 +216,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Features no page of ours uses, turned off for every page and anything it might embed.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# After AXES_FAILURE_LIMIT failed logins, that username from that IP address is refused for
+# AXES_COOLOFF_HOURS (a correct password included), and an attempt during the lockout starts
+# it again (axes' default); other users and addresses are not locked.
+# Behind a proxy, REMOTE_ADDR is the proxy's: the lock is then per username.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+# Axes reads a number as hours.
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# No "AXES: BEGIN" line at the start of every command; lockouts are still logged.
+AXES_VERBOSE = False
 # --- end of the security block -------------------------------------------------------------
 
 LOGGING = {
