@@ -229,6 +229,16 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 # No "AXES: BEGIN" line at the start of every command; lockouts are still logged.
 AXES_VERBOSE = False
+
+# The admin's upload of digests (DigestUploadForm): at most this many files, this many bytes
+# in all, and DIGEST_MAX_BYTES each; beyond, the form says which limit and stages nothing.
+DIGEST_UPLOAD_MAX_FILES = int(os.environ.get("DIGEST_UPLOAD_MAX_FILES", 100))
+DIGEST_UPLOAD_MAX_TOTAL_BYTES = int(
+    os.environ.get("DIGEST_UPLOAD_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
+)
+# Django's own cap, well above ours so that the form (not a bare 400) answers an editor who
+# picked too many files; a post beyond it is refused before any view runs.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5 * DIGEST_UPLOAD_MAX_FILES
 # --- end of the security block -------------------------------------------------------------
 
 LOGGING = {
