@@ -191,6 +191,77 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- Security: headers, login throttling, upload limits (issue 11, item 5) ------------------
+# One block, appended to the lists above, so other settings can change without touching it.
+INSTALLED_APPS += [
+    "csp",  # django-csp: the Content-Security-Policy header
+    "axes",  # django-axes: locks out a username+IP after repeated failed logins
+]
+MIDDLEWARE += [
+    # django-csp's, plus the admin's addition below.
+    "newsroom.middleware.SiteCSPMiddleware",
+    # Permissions-Policy: Django has no setting for it.
+    "newsroom.middleware.permissions_policy",
+    # Last, as axes asks: turns a lockout into its page.
+    "axes.middleware.AxesMiddleware",
+]
+# Axes' backend first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Our pages, public and admin, load scripts, styles and images from our own origin only: no
+# inline <script>, no style="" attributes, no event handlers (tests/browser/test_csp.py).
+# Django's own admin templates need nothing more; one third-party template does (below).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the admin's empty favicon (templates/admin/base_site.html).
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Under /admin/ only: django-simple-history's history list has one style="border-top: 0";
+# that attribute is allowed by its hash, and no other inline style or any inline script.
+CONTENT_SECURITY_POLICY_ADMIN_UPDATE = {
+    "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"]
+}
+# Django's defaults, made explicit: no URL leaves for other sites; no content-type guessing.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Features no page of ours uses, turned off for every page and anything it might embed.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# After AXES_FAILURE_LIMIT failed logins, that username from that IP address is refused for
+# AXES_COOLOFF_HOURS (a correct password included), and an attempt during the lockout starts
+# it again (axes' default); other users and addresses are not locked.
+# Behind a proxy, REMOTE_ADDR is the proxy's: the lock is then per username.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+# Axes reads a number as hours.
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# No "AXES: BEGIN" line at the start of every command; lockouts are still logged.
+AXES_VERBOSE = False
+
+# The admin's upload of digests (DigestUploadForm): at most this many files, this many bytes
+# in all, and DIGEST_MAX_BYTES each; beyond, the form says which limit and stages nothing.
+DIGEST_UPLOAD_MAX_FILES = int(os.environ.get("DIGEST_UPLOAD_MAX_FILES", 100))
+DIGEST_UPLOAD_MAX_TOTAL_BYTES = int(
+    os.environ.get("DIGEST_UPLOAD_MAX_TOTAL_BYTES", 20 * 1024 * 1024)
+)
+# Django's own cap, well above ours so that the form (not a bare 400) answers an editor who
+# picked too many files; a post beyond it is refused before any view runs.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5 * DIGEST_UPLOAD_MAX_FILES
+# --- end of the security block -------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -3,8 +3,10 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from ..editing import check_schedule
@@ -124,13 +126,51 @@ class MergeForm(ActionForm):
 
 
 class DigestUploadForm(forms.Form):
-    files = MultipleFileField(label="Digest files", help_text="One or more digest files.")
+    files = MultipleFileField(label="Digest files")
     status = forms.ChoiceField(
         choices=Item.Status.choices,
         initial=Item.Status.PUBLISHED,
         label="Status of new items",
     )
     force = forms.BooleanField(required=False, label="Re-read files imported before (same content)")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = (
+            f"One or more digest files: at most {settings.DIGEST_UPLOAD_MAX_FILES}, "
+            f"{filesizeformat(settings.DIGEST_MAX_BYTES)} each, "
+            f"{filesizeformat(settings.DIGEST_UPLOAD_MAX_TOTAL_BYTES)} in all."
+        )
+
+    def clean_files(self):
+        """The upload's limits (settings DIGEST_UPLOAD_MAX_FILES, DIGEST_MAX_BYTES,
+        DIGEST_UPLOAD_MAX_TOTAL_BYTES), checked on the files as received, before anything is
+        staged or previewed: a batch over any limit is refused whole."""
+        files = self.cleaned_data["files"]
+        max_files = settings.DIGEST_UPLOAD_MAX_FILES
+        if len(files) > max_files:
+            raise ValidationError(
+                f"expected at most {max_files} files in one upload, found {len(files)}: "
+                "upload them in smaller batches"
+            )
+        max_bytes = settings.DIGEST_MAX_BYTES
+        too_large = [
+            ValidationError(
+                f"{upload.name}: expected at most {max_bytes:,} bytes a file, found {upload.size:,}"
+            )
+            for upload in files
+            if upload.size > max_bytes
+        ]
+        if too_large:
+            raise ValidationError(too_large)
+        total = sum(upload.size for upload in files)
+        max_total = settings.DIGEST_UPLOAD_MAX_TOTAL_BYTES
+        if total > max_total:
+            raise ValidationError(
+                f"expected at most {max_total:,} bytes in one upload, found {total:,}: "
+                "upload the files in smaller batches"
+            )
+        return files
 
 
 class Sha256ListField(forms.Field):

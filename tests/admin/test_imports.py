@@ -168,6 +168,99 @@ class TestUpload:
         assert "This field is required" in response.text
 
 
+class TestUploadLimits:
+    """Too many files, too large a file, too many bytes in all: a clear form error, nothing
+    staged, no run."""
+
+    @staticmethod
+    def assert_refused_whole(response, message):
+        assert response.status_code == 200
+        assert message in response.text
+        assert "Nothing has been written yet" not in response.text  # no preview
+        assert PendingUpload.objects.count() == 0
+        assert ImportRun.objects.count() == 0
+        assert Item.objects.count() == 0
+
+    def test_too_many_files(self, client, importer, settings):
+        settings.DIGEST_UPLOAD_MAX_FILES = 3
+        files = [upload(f"00{n}_a.txt", digest_text("Asia", f"Story {n}")) for n in range(4)]
+
+        response = preview(client, *files)
+
+        self.assert_refused_whole(
+            response,
+            "expected at most 3 files in one upload, found 4: upload them in smaller batches",
+        )
+
+    def test_one_more_than_the_default_limit_is_a_form_error_not_djangos_400(
+        self, client, importer, settings
+    ):
+        count = settings.DIGEST_UPLOAD_MAX_FILES + 1
+        assert count <= settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        files = [upload(f"{n:03}_a.txt", digest_text("Asia", "A story")) for n in range(count)]
+
+        response = preview(client, *files)
+
+        self.assert_refused_whole(response, f"found {count}: upload them in smaller batches")
+
+    def test_beyond_djangos_own_cap_the_request_is_refused_before_any_view(
+        self, client, importer, settings
+    ):
+        settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+        files = [upload(f"00{n}_a.txt", digest_text("Asia", "A story")) for n in range(3)]
+
+        response = preview(client, *files)
+
+        assert response.status_code == 400
+        assert PendingUpload.objects.count() == 0
+        assert ImportRun.objects.count() == 0
+
+    def test_a_file_too_large(self, client, importer, settings):
+        small = digest_text("Asia", "Story")
+        settings.DIGEST_MAX_BYTES = len(small.encode()) + 10
+        large = digest_text("Asia", ("Story", ["A much longer teaser than allowed.\u00a0…"]))
+
+        response = preview(client, upload("000_small.txt", small), upload("001_big.txt", large))
+
+        size = len(large.encode())
+        self.assert_refused_whole(
+            response,
+            f"001_big.txt: expected at most {settings.DIGEST_MAX_BYTES:,} bytes a file, "
+            f"found {size:,}",
+        )
+        assert "000_small.txt" not in response.text
+
+    def test_too_many_bytes_in_all(self, client, importer, settings):
+        files = [digest_text("Asia", f"Story {n}") for n in range(3)]
+        total = sum(len(text.encode()) for text in files)
+        settings.DIGEST_UPLOAD_MAX_TOTAL_BYTES = total - 1
+
+        response = preview(client, *(upload(f"00{n}_a.txt", t) for n, t in enumerate(files)))
+
+        self.assert_refused_whole(
+            response,
+            f"expected at most {total - 1:,} bytes in one upload, found {total:,}: "
+            "upload the files in smaller batches",
+        )
+
+    def test_the_form_states_the_limits(self, client, importer, settings):
+        settings.DIGEST_UPLOAD_MAX_FILES = 7
+
+        response = client.get(IMPORT)
+
+        assert "at most 7, 2.0\xa0MB each, 20.0\xa0MB in all" in response.text
+
+    def test_files_within_every_limit_are_previewed(self, client, importer, settings):
+        settings.DIGEST_UPLOAD_MAX_FILES = 2
+        text = digest_text("Asia", "Story")
+        settings.DIGEST_MAX_BYTES = settings.DIGEST_UPLOAD_MAX_TOTAL_BYTES = len(text.encode())
+
+        response = preview(client, upload("000_a.txt", text))
+
+        assert "Nothing has been written yet" in response.text
+        assert PendingUpload.objects.count() == 1
+
+
 class TestRuns:
     def test_the_run_detail_lists_files_counts_warnings_and_items(self, client, importer):
         text = digest_text("Asia", "One", "Two", "one")  # "one" repeats "One": a warning

@@ -5,7 +5,8 @@ import re
 import pytest
 
 from articles.models import Item, Tag
-from tests.factories import PASSWORD, SEED_PAGE_1, digest_text, make_user
+from tests.browser.steps import log_in, pick_tag
+from tests.factories import SEED_PAGE_1, digest_text, make_user
 from tests.pages import run_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,12 +20,7 @@ def test_an_editors_day(page, tmp_path, console_errors):
     Tag.objects.create(name="Climate change")
     make_user("editor", "Editors", "Importers")
 
-    # Log in.
-    page.goto("/admin/login/?next=/admin/articles/item/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/articles/item/")
+    log_in(page, "editor", "/admin/articles/item/")
 
     # Find the item by search and open it.
     page.fill("#searchbar", "ambassador Donbas")
@@ -35,9 +31,7 @@ def test_an_editors_day(page, tmp_path, console_errors):
 
     # Retitle it, add a tag through the autocomplete, publish it.
     page.fill("#id_title", RETITLED)
-    page.locator(".field-tag_names .select2-selection").click()
-    page.keyboard.type("clim")
-    page.locator(".select2-results__option", has_text="Climate change").click()
+    pick_tag(page, "clim", "Climate change")
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
     page.wait_for_selector(".messagelist .success")

@@ -7,6 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.exporting import ExportError, export_tag_page
 
 
+def add_export_options(parser):
+    """The options export_digest and export_digests share."""
+    parser.add_argument(
+        "--per-page", type=int, default=10, help="Items a page (default 10, as the wire)."
+    )
+    parser.add_argument(
+        "--include-drafts",
+        action="store_true",
+        help="Also export items readers cannot see yet (drafts, scheduled).",
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Write one page of a tag's items as a digest (the format import_digests reads). "
@@ -16,14 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("tag", metavar="TAG")
         parser.add_argument("--page", type=int, default=1, help="Page number (default 1).")
-        parser.add_argument(
-            "--per-page", type=int, default=10, help="Items a page (default 10, as the wire)."
-        )
-        parser.add_argument(
-            "--include-drafts",
-            action="store_true",
-            help="Also export items readers cannot see yet (drafts, scheduled).",
-        )
+        add_export_options(parser)
         parser.add_argument("-o", "--output", metavar="FILE", help="Write to FILE, not stdout.")
 
     def handle(self, *args, tag, page, per_page, include_drafts, output, **options):
