@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles import importing
 from articles.importing import statistics
-from tests.helpers import SEED_PAGE_1, SEED_PAGE_2, SEEDS
+from tests.factories import SEED_PAGE_1, SEED_PAGE_2, SEEDS
 
 # Committed transactions: PostgreSQL counts a table's changes when they commit.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from articles.reader import queries
 from articles.tag_pages import link_on_top
-from tests.reader_data import draft, parse_strictly, publish, scheduled, tag, texts
+from tests.factories import draft, make_item, scheduled, tag
+from tests.pages import parse_strictly, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def stories(count, start=0):
     titles = []
     for n in range(start, start + count):
         title = f"Story {n:02}"
-        publish(title, "Korea", f"Tag {n % 4}", published_at=now - timedelta(hours=n + 1))
+        make_item(title, "Korea", f"Tag {n % 4}", published_at=now - timedelta(hours=n + 1))
         titles.append(title)
         if n % 3 == 0:
             draft(f"Draft {n:02}", "Korea")
@@ -62,7 +63,7 @@ class TestDeepPages:
     def test_a_tag_page_renumbered_by_an_editor_keeps_its_order(self, client):
         titles = stories(25)
         korea = tag("Korea")
-        latest = publish("Tagged on top")
+        latest = make_item("Tagged on top")
 
         link_on_top(korea, [latest.pk])
 
@@ -86,11 +87,11 @@ class TestRelated:
     def test_chosen_among_each_tags_newest(self, client, monkeypatch):
         monkeypatch.setattr(queries, "RELATED_CANDIDATES", 2)
         now = timezone.now()
-        item = publish("Story", "A", "B", published_at=now - timedelta(days=30))
-        publish("Old, shares both", "A", "B", published_at=now - timedelta(days=20))
+        item = make_item("Story", "A", "B", published_at=now - timedelta(days=30))
+        make_item("Old, shares both", "A", "B", published_at=now - timedelta(days=20))
         for n in range(3):
-            publish(f"A {n}", "A", published_at=now - timedelta(days=n + 1))
-        publish("B 0", "B", published_at=now - timedelta(days=1))
+            make_item(f"A {n}", "A", published_at=now - timedelta(days=n + 1))
+        make_item("B 0", "B", published_at=now - timedelta(days=1))
 
         document = parse_strictly(client.get(item.get_absolute_url()).content)
 

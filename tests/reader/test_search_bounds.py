@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from articles.models import Item
 from articles.reader import search
-from tests.reader_data import parse_strictly, publish, texts
+from tests.factories import make_item
+from tests.pages import parse_strictly, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,10 @@ def results(client, **params):
 def summits():
     """Five summits, newest first (Summit 0 an hour ago), and one story without the word."""
     now = timezone.now()
-    publish("Harvest festival", "Culture", published_at=now)
+    make_item("Harvest festival", "Culture", published_at=now)
     return [
-        publish(f"Summit {n}", "Korea", published_at=now - timedelta(hours=n + 1)) for n in range(5)
+        make_item(f"Summit {n}", "Korea", published_at=now - timedelta(hours=n + 1))
+        for n in range(5)
     ]
 
 
@@ -69,8 +71,8 @@ def test_under_the_bound_the_count_is_exact(client, summits, low_bound):
 
 
 def test_most_relevant_first_among_the_matches(client):
-    publish("Trade news", "Korea", teaser="Talks on trade.")
-    publish("Trade talks resume", "Korea", teaser="Trade talks resumed on trade.")
+    make_item("Trade news", "Korea", teaser="Talks on trade.")
+    make_item("Trade talks resume", "Korea", teaser="Trade talks resumed on trade.")
 
     assert results(client, q="trade talks")[1] == ["Trade talks resume", "Trade news"]
 
@@ -84,8 +86,8 @@ def test_exclusions_alone_list_what_lacks_the_words(client, summits):
 
 
 def test_a_phrase_matches_its_words_in_order(client):
-    publish("North Korea talks", "Korea")
-    publish("Korea North of the river", "Korea")
+    make_item("North Korea talks", "Korea")
+    make_item("Korea North of the river", "Korea")
 
     assert results(client, q='"north korea"')[1] == ["North Korea talks"]
 

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from articles.models import Item, TaggedItem
 from articles.tag_pages import link_on_top
-from tests.helpers import run_command, write_digest
-from tests.reader_data import clock_at, draft, parse_strictly, publish, tag, texts
+from tests.factories import draft, make_item, tag, write_digest
+from tests.pages import clock_at, parse_strictly, run_command, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def links_agree_with_items():
 
 @pytest.fixture
 def korea():
-    publish("Always there", "Korea", ago=3 * HOUR)
+    make_item("Always there", "Korea", ago=3 * HOUR)
     return tag("Korea")
 
 
@@ -52,7 +52,7 @@ class TestWrites:
         links_agree_with_items()
 
     def test_unpublishing_with_queryset_update(self, client, korea):
-        item = publish("News", korea)
+        item = make_item("News", korea)
 
         Item.objects.filter(pk=item.pk).update(status=Item.Status.DRAFT)
 
@@ -60,7 +60,7 @@ class TestWrites:
         links_agree_with_items()
 
     def test_scheduling_with_bulk_update(self, client, korea):
-        items = [publish(f"News {n}", korea) for n in range(3)]
+        items = [make_item(f"News {n}", korea) for n in range(3)]
         for item in items[:2]:
             item.published_at = timezone.now() + HOUR
 
@@ -70,7 +70,7 @@ class TestWrites:
         links_agree_with_items()
 
     def test_unpublish_at_ends_the_item_on_its_tag_pages(self, client, korea):
-        item = publish("News", korea)
+        item = make_item("News", korea)
         item.unpublish_at = timezone.now() + HOUR
         item.save()
 
@@ -80,7 +80,7 @@ class TestWrites:
         links_agree_with_items()
 
     def test_deleting_an_item_leaves_no_link(self, client, korea):
-        publish("News", korea).delete()
+        make_item("News", korea).delete()
 
         assert titles_on(client, "/tags/korea/") == ["Always there"]
 
@@ -88,7 +88,7 @@ class TestWrites:
 class TestScheduledBoundaries:
     def test_an_item_appears_at_its_time_and_leaves_at_its_end(self, client, korea):
         start = timezone.now() + HOUR
-        item = publish("Scheduled", korea, published_at=start)
+        item = make_item("Scheduled", korea, published_at=start)
         Item.objects.filter(pk=item.pk).update(unpublish_at=start + HOUR)
 
         with clock_at(start - timedelta(seconds=1)):
@@ -103,7 +103,7 @@ class TestScheduledBoundaries:
 
 class TestNewLinks:
     def test_every_writer_of_links_gets_the_copies(self, korea):
-        published, hidden = publish("Published"), draft("Hidden")
+        published, hidden = make_item("Published"), draft("Hidden")
         russia = tag("Russia")
 
         published.tags.add(russia)  # taggit
