@@ -18,6 +18,8 @@ The versions, and what replaces them:
   lost a tag.
 - ``name:<pk>``: a tag's name where other tags' feeds show it. A rename, merge or deletion.
 - ``about:<pk>``: a tag's description, on its page and feeds. An edit of the description.
+- ``slugs``: which tag a current slug names (``tag_for_slug``), so that a cached tag page
+  costs no query. A rename, merge or deletion.
 
 A page's own versions are known from its URL (``item:<slug>``, ``tag:<pk>`` once the slug is
 looked up); the versions of the other tags an item page or a tag feed shows are its
@@ -56,6 +58,7 @@ from django.utils import timezone
 from ..models import Item, TaggedItem
 
 LISTING = "listing"
+SLUGS = "slugs"
 PREFIX = "reader"
 _dependencies = ContextVar("reader_cache_dependencies", default=None)
 
@@ -91,8 +94,12 @@ def _bump(names):
     cache.set_many({_version_key(name): secrets.token_hex(8) for name in names}, None)
 
 
-def _bump_on_commit(*, items=(), tags=(), tagsets=(), names=(), about=(), listing=True):
+def _bump_on_commit(
+    *, items=(), tags=(), tagsets=(), names=(), about=(), slugs=False, listing=True
+):
     keys = {f"item:{slug}" for slug in items}
+    if slugs:
+        keys.add(SLUGS)
     keys.update(f"about:{pk}" for pk in about)
     keys.update(f"tag:{pk}" for pk in tags)
     keys.update(f"tagset:{pk}" for pk in tagsets)
@@ -179,7 +186,7 @@ def tag_edited(tag):
 def tag_renamed(tag):
     """The tag's name (and slug) changed: wherever its name shows."""
     if enabled():
-        _bump_on_commit(tags={tag.pk}, names={tag.pk})
+        _bump_on_commit(tags={tag.pk}, names={tag.pk}, slugs=True)
 
 
 def tags_removed(tags, *, into=None):
@@ -199,7 +206,7 @@ def tags_removed(tags, *, into=None):
         .values_list("tag_id", flat=True)
         .distinct()
     )
-    _bump_on_commit(items=slugs, tags=changed, tagsets=tagsets, names=tags)
+    _bump_on_commit(items=slugs, tags=changed, tagsets=tagsets, names=tags, slugs=True)
 
 
 # --- Deadlines -----------------------------------------------------------------------------
@@ -268,6 +275,20 @@ def remember(name, names, compute, *, now=None, until=None):
 
 
 # --- Pages ---------------------------------------------------------------------------------
+
+
+def tag_for_slug(slug, lookup):
+    """The pk of the tag whose current slug is ``slug``, or None; ``lookup()`` (the
+    database's TagMatch or None) runs only when the answer is not cached. Only current slugs
+    are remembered: other spellings and unknown slugs are looked up every time."""
+    key = f"{PREFIX}:slug:{versions([SLUGS])[0]}:{_digest(slug)}"
+    pk = cache.get(key)
+    if pk is not None:
+        return pk, None
+    match = lookup()
+    if match is not None and match.found_by == "slug":
+        cache.set(key, match.tag.pk, settings.READER_PAGE_CACHE_SECONDS)
+    return (match.tag.pk if match is not None else None), match
 
 
 def depends_on(*, tags=(), names=()):

@@ -48,20 +48,19 @@ def _listing(request, *args, **kwargs):
 
 
 def _tag_page(request, slug, **kwargs):
-    match = lookup_tag_once(request, slug)
-    if match is None or match.found_by != FoundBy.SLUG:
+    pk, match = cache.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
+    if pk is None or (match is not None and match.found_by != FoundBy.SLUG):
         return None  # a 404 or a redirect: computed every time, from the database
-    names = [f"tag:{match.tag.pk}", f"about:{match.tag.pk}"]
+    names = [f"tag:{pk}", f"about:{pk}"]
     if "tag" in request.GET:
         names.append(cache.LISTING)  # narrowed by other tags: whether they are in use, names
     return names
 
 
 def _tag_feed(request, slug, **kwargs):
-    match = lookup_tag_once(request, slug)
-    if match is None:
+    pk, _ = cache.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
+    if pk is None:
         return None
-    pk = match.tag.pk
     return [f"tag:{pk}", f"tagset:{pk}", f"about:{pk}"]
 
 

@@ -18,8 +18,8 @@ from articles.reader import cache as reader_cache
 
 DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
-# Queries a page costs when it comes from the cache: a tag's URL still looks the tag up (its
-# slug may redirect), nothing else reads the database.
+# Queries a page costs at most when it comes from the cache: none, but a tag's URL looks its
+# slug up again after a rename, merge or deletion of any tag (then it is cached again).
 FROM_CACHE = {"listing": 0, "item": 0, "tag": 1}
 
 
@@ -29,7 +29,7 @@ def served(client, url):
         response, queries = get(client, url)
     from_cache = not render.called
     if from_cache:
-        assert queries == FROM_CACHE[kind_of(url)], url
+        assert queries <= FROM_CACHE[kind_of(url)], url
     return response, from_cache
 
 

@@ -91,11 +91,18 @@ def test_cache_control_and_etag_are_those_of_a_fresh_page(reader, stories):
         assert reader.get(url, headers={"if-none-match": cached["ETag"]}).status_code == 304
 
 
+def test_a_cached_tag_page_costs_no_query(reader, stories):
+    warm(reader, KOREA, "/tags/korea/feed/")
+    for url in [KOREA, "/tags/korea/feed/"]:
+        response, queries = get(reader, url)
+        assert (response.status_code, queries) == (200, 0), url
+
+
 def test_a_head_request_is_served_from_the_cache(reader, stories):
     warm(reader, KOREA)
     with CaptureQueriesContext(connection) as queries:
         response = reader.head(KOREA)
-    assert (response.status_code, len(queries)) == (200, 1)  # the tag's lookup only
+    assert (response.status_code, len(queries)) == (200, 0)
 
 
 def test_an_editor_never_gets_a_cached_page_nor_fills_the_cache(client, reader, stories, editor):
