@@ -22,8 +22,10 @@ from tests.reader.cache_support import (
     assert_still_cached,
     fresh,
     get,
+    item_form_post,
     reader_cache_fixture,  # noqa: F401
     reader_fixture,  # noqa: F401
+    tag_form_post,
     warm,
 )
 from tests.reader_data import HOUR, clock_at, draft, publish, scheduled, tag
@@ -172,13 +174,11 @@ def test_scheduling(reader, stories):
 
 
 def test_an_editor_edit_in_the_admin(client, reader, stories, editor):
-    from tests.test_admin_items import change_url, form_data
-
     item = stories["pyongyang"]
     changed = [KOREA, CHINA, "/items/pyongyang/", "/items/seoul-talks/", "/", "/feed/"]
     warm(reader, *changed, *UNRELATED)
 
-    response = client.post(change_url(item), form_data(item, title="Pyongyang, again"))
+    response = item_form_post(client, item, title="Pyongyang, again")
     assert response.status_code == 302
 
     assert_dropped(reader, *changed)
@@ -187,13 +187,11 @@ def test_an_editor_edit_in_the_admin(client, reader, stories, editor):
 
 
 def test_set_tags_through_the_item_form(client, reader, stories, editor):
-    from tests.test_admin_items import change_url, form_data
-
     item = stories["seoul"]
     changed = [KOREA, CHINA, "/items/seoul-talks/", "/tags/china/feed/", "/"]
     warm(reader, *changed, *UNRELATED)
 
-    client.post(change_url(item), form_data(item, tag_names=["China"]))
+    assert item_form_post(client, item, tag_names=["China"]).status_code == 302
 
     assert_dropped(reader, *changed)
     assert "Seoul talks" not in reader.get(KOREA).text
@@ -202,17 +200,14 @@ def test_set_tags_through_the_item_form(client, reader, stories, editor):
 
 
 def test_a_revert_in_the_history(client, reader, stories, editor):
-    from tests.test_admin_items import change_url, form_data
-
     item = stories["seoul"]
-    client.post(change_url(item), form_data(item, title="Seoul talks, revised"))
+    item_form_post(client, item, title="Seoul talks, revised")
     warm(reader, KOREA, "/items/seoul-talks/", *UNRELATED)
     first = item.history.order_by("history_id").first()
     url = reverse("admin:articles_item_simple_history", args=[item.pk, first.history_id])
     form = client.get(url).context["adminform"].form
-    data = form_data(item, title=form.initial["title"])
 
-    assert client.post(url, data).status_code == 302
+    assert item_form_post(client, item, title=form.initial["title"], url=url).status_code == 302
 
     assert_dropped(reader, KOREA, "/items/seoul-talks/")
     assert "Seoul talks, revised" not in reader.get(KOREA).text
@@ -269,14 +264,12 @@ def test_removing_a_tag(reader, stories):
 
 
 def test_renaming_a_tag_in_the_admin(client, reader, stories, editor):
-    from tests.test_admin_tags import change_url, tag_form
-
     korea = Tag.objects.get(name="Korea")
     changed = ["/items/seoul-talks/", "/items/pyongyang/", "/tags/china/feed/", "/tags/", "/"]
     # Beijing's page shows Pyongyang as related, by title only: Korea's name is not on it.
     warm(reader, KOREA, *changed, CHINA, "/items/beijing/", *UNRELATED)
 
-    client.post(change_url(korea), tag_form(korea, name="South Korea"))
+    assert tag_form_post(client, korea, name="South Korea").status_code == 302
 
     assert_dropped(reader, *changed)
     assert reader.get(KOREA).status_code == 301
@@ -286,12 +279,10 @@ def test_renaming_a_tag_in_the_admin(client, reader, stories, editor):
 
 
 def test_editing_a_tag_description_in_the_admin(client, reader, stories, editor):
-    from tests.test_admin_tags import change_url, tag_form
-
     korea = Tag.objects.get(name="Korea")
     warm(reader, KOREA, "/tags/korea/feed/", "/", "/tags/", "/items/seoul-talks/", *UNRELATED)
 
-    client.post(change_url(korea), tag_form(korea, description="The peninsula."))
+    assert tag_form_post(client, korea, description="The peninsula.").status_code == 302
 
     assert_dropped(reader, KOREA, "/tags/korea/feed/")
     assert "The peninsula." in reader.get(KOREA).text
