@@ -22,7 +22,7 @@ The versions, and what replaces them:
   costs no query. A rename, merge or deletion.
 
 A page's own versions are known from its URL (``item:<slug>``, ``tag:<pk>`` once the slug is
-looked up); the versions of the other tags an item page or a tag feed shows are its
+resolved: ``tag_for_slug``); the versions of the other tags an item page or a tag feed shows are its
 *dependencies*, recorded by the view while it renders (``depends_on``) and stored with the
 page's own versions. A page is stored only when it rendered exactly the dependencies it was
 keyed with, so a record out of date never keeps a stale page.
