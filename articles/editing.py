@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from .models import Item, TaggedItem
+from .reader import cache as reader_cache
 from .tag_pages import link_on_top
 
 EDIT_FIELDS = ["edited_by", "edited_at", "updated_at"]
@@ -43,6 +44,7 @@ def publish_items(queryset, *, user=None, now=None):
             item.unpublish_at = None
         changed.append(item)
     fields = ["status", "published_at", "unpublish_at"]
+    reader_cache.items_edited(changed)
     return _save(changed, fields, user=user, reason="Published", now=now)
 
 
@@ -53,6 +55,7 @@ def unpublish_items(queryset, *, user=None, now=None):
     changed = list(queryset.filter(status=Item.Status.PUBLISHED))
     for item in changed:
         item.status = Item.Status.DRAFT
+    reader_cache.items_edited(changed)
     return _save(changed, ["status"], user=user, reason="Unpublished", now=now)
 
 
@@ -79,6 +82,7 @@ def schedule_items(queryset, *, publish_at, unpublish_at=None, user=None, now=No
             item.status, item.published_at, item.unpublish_at = wanted
             changed.append(item)
     fields = ["status", "published_at", "unpublish_at"]
+    reader_cache.items_edited(changed)
     return _save(changed, fields, user=user, reason="Scheduled", now=now)
 
 
@@ -88,6 +92,7 @@ def add_tag(queryset, tag, *, user=None, now=None):
     now = now or timezone.now()
     changed = list(queryset.exclude(tagged_items__tag=tag))
     link_on_top(tag, [item.pk for item in changed])
+    reader_cache.items_retagged(changed, [tag])
     return _save(changed, [], user=user, reason=f"Tag added: {tag.name}", now=now)
 
 
@@ -96,15 +101,18 @@ def remove_tag(queryset, tag, *, user=None, now=None):
     """Untag the items that have the tag; returns the items changed."""
     now = now or timezone.now()
     changed = list(queryset.filter(tagged_items__tag=tag))
+    reader_cache.items_retagged(changed, [tag])
     TaggedItem.objects.filter(tag=tag, content_object__in=changed).delete()
     return _save(changed, [], user=user, reason=f"Tag removed: {tag.name}", now=now)
 
 
 def set_tags(item, tags):
     """Give item exactly these tags (instances): links it keeps keep their place, new ones go
-    on top of their tag's page."""
+    on top of their tag's page. An editor's save ends here (the item form, a revert), so this
+    is also where readers' cached pages of the item and its old and new tags are dropped."""
     wanted = {tag.pk: tag for tag in tags}
     current = set(TaggedItem.objects.filter(content_object=item).values_list("tag_id", flat=True))
     TaggedItem.objects.filter(content_object=item).exclude(tag_id__in=wanted).delete()
     for tag_id in wanted.keys() - current:
         link_on_top(wanted[tag_id], [item.pk])
+    reader_cache.item_saved(item, current | wanted.keys())

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from .models import Digest, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
+from .reader import cache as reader_cache
 from .tag_names import tag_key
 
 # --- Finding -------------------------------------------------------------------------------
@@ -178,6 +179,7 @@ def rename_tag(tag, new_name):
     tag.save()
     if tag_key(old_name) != new_key:
         TagAlias.objects.create(tag=tag, name=old_name)
+    reader_cache.tag_renamed(tag)
     given.name, given.slug, given.name_key = tag.name, tag.slug, tag.name_key
     return tag
 
@@ -236,6 +238,7 @@ def merge_tags(*, sources, target, actor=None):
         raise ValidationError("expected existing tags, found some deleted meanwhile")
     target = by_id[target.pk]
     source_tags = [by_id[pk] for pk in source_ids]
+    reader_cache.tags_removed(source_tags, into=target)  # while the items still have them
 
     items_by_source = {pk: [] for pk in source_ids}
     for tag_id, item_id in TaggedItem.objects.filter(tag_id__in=source_ids).values_list(

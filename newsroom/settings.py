@@ -131,16 +131,25 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         "newsroom.routers.ReplicaReadsMiddleware",
     )
 
-if os.environ.get("REDIS_URL"):
+# The readers' pages and counts (articles/reader/cache.py): exact, dropped by the writes that
+# change them, so one cache shared by every app server (Redis) or one per process both work.
+if env_bool("CACHE_DISABLED"):
+    # The test suite: no test sees pages or counts another test cached (even with REDIS_URL).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
-elif env_bool("CACHE_DISABLED"):
-    # The test suite: no test sees counts another test cached.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -170,8 +179,12 @@ STORAGES = {
 }
 
 # How long browsers and proxies may reuse a public page without asking again: a scheduled item
-# shows up at most this late.
+# shows up at most this late for them (never later in our own cache).
 READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", 60))
+# Our own cache of reader pages for anonymous readers (counts are cached either way). Entries
+# are exact whatever their age; this only bounds how long a dropped one takes up memory.
+READER_PAGE_CACHE = env_bool("READER_PAGE_CACHE", True)
+READER_PAGE_CACHE_SECONDS = int(os.environ.get("READER_PAGE_CACHE_SECONDS", 3600))
 
 # Tags are entered as "North Korea, Climate change": split on commas only, never on spaces
 # (taggit's default turns "climate change" into two tags).

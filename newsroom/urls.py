@@ -2,20 +2,20 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.reader.http import public_view
+from articles.reader.http import listing_page, public_view
 from articles.reader.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        public_view(sitemap_views.index),
+        listing_page(public_view(sitemap_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        public_view(sitemap_views.sitemap),
+        listing_page(public_view(sitemap_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

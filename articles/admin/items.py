@@ -7,7 +7,7 @@ queries (prefetches) and never counts a huge table exactly (EstimatedCountPagina
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -19,6 +19,7 @@ from .. import editing
 from ..history import remember_tags, revision_changes
 from ..models import DigestEntry, Item
 from ..models.search import SearchVectorColumn, websearch_query
+from ..reader import cache as reader_cache
 from ..tag_services import find_tag, get_or_create_tag, tags_for_names
 from .base import action_page, has_app_permission, plural, render_page
 from .filters import EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter
@@ -173,16 +174,20 @@ class ItemAdmin(SimpleHistoryAdmin):
         # Imports keep what an editor saved: recording who and when is what tells them.
         obj.mark_edited(request.user)
         super().save_model(request, obj, form, change)
-        # Here rather than in save_related: simple-history's revert view skips that one.
+        # Here rather than in save_related: simple-history's revert view skips that one. It
+        # also drops the readers' cached pages of the item and of its old and new tags.
         editing.set_tags(obj, tags)
 
     def delete_model(self, request, obj):
         self._snapshot_tags_before_delete([obj])
+        reader_cache.items_deleted([obj])
         super().delete_model(request, obj)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
         items = list(queryset.prefetch_related("tags"))
         self._snapshot_tags_before_delete(items)
+        reader_cache.items_deleted(items)
         for item in items:
             item._history_user = request.user
             item.delete()

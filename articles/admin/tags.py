@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
@@ -10,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from ..models import Item, Tag, TagAlias, TaggedItem, TagMerge
+from ..reader import cache as reader_cache
 from ..tag_names import tag_key
 from ..tag_services import merge_tags, plan_merge, rename_tag
 from .base import ReadOnlyAdmin, action_page, plural
@@ -77,7 +79,18 @@ class TagAdmin(admin.ModelAdmin):
             # Renaming keeps the old URL (301) and the old name as an alias.
             rename_tag(Tag.objects.get(pk=obj.pk), obj.name)
             obj.slug = Tag.objects.values_list("slug", flat=True).get(pk=obj.pk)
+        if change and "description" in form.changed_data:
+            reader_cache.tag_edited(obj)
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        reader_cache.tags_removed([obj])
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        reader_cache.tags_removed(list(queryset))
+        super().delete_queryset(request, queryset)
 
     @admin.action(description="Merge selected tags…", permissions=["change"])
     def merge(self, request, queryset):

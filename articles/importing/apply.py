@@ -9,6 +9,7 @@ from django.db.models import BigIntegerField, DateTimeField, Value
 from simple_history.utils import bulk_update_with_history
 
 from ..models import ImportChange, Item
+from ..reader import cache as reader_cache
 from ..sql import copy_items, create_rows
 from ..tag_names import ascii_slug, tag_key
 from ..tag_pages import TagPages
@@ -69,6 +70,7 @@ def apply_files(pending, *, run, status, now):
             if item.pk in linked and item.pk not in new_ids:
                 changes.add(ImportChange.Kind.TAG_LINKED, item=item, object_id=tag.pk)
     page.save()
+    _drop_reader_pages(files, outcomes, changed_items, linked_by_file)
 
     entry_rows = {
         name: [(position, item.pk) for position, (_, item, _) in enumerate(rows, start=1)]
@@ -96,6 +98,16 @@ def apply_files(pending, *, run, status, now):
 # What an import reads of the items it finds: identity, whether to write, what to report. An
 # item the import may update is read whole (its revision and undo record need every field).
 KNOWN_ITEM_FIELDS = ("id", "import_key", "import_hash", "edited_at", "title", "slug")
+
+
+def _drop_reader_pages(files, outcomes, changed_items, linked_by_file):
+    """What readers see changes where the batch wrote: items updated, items newly tagged
+    (created ones included), and those tags' pages; when the batch commits."""
+    reader_cache.items_edited(changed_items.values())
+    by_pk = {item.pk: item for rows in outcomes.values() for _, item, _ in rows}
+    linked_tags = {tag.pk for one, tag, _ in files if linked_by_file[one.report.name]}
+    linked = {pk for ids in linked_by_file.values() for pk in ids}
+    reader_cache.items_retagged([by_pk[pk] for pk in linked], linked_tags)
 
 
 def _known_items(files):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from ..models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
+from ..reader import cache as reader_cache
 from .changes import WRITTEN_FIELDS, DigestBefore, ItemBefore, kept_before, written_hash
 
 Kind = ImportChange.Kind
@@ -104,6 +105,10 @@ def undo_run(run, *, user=None):
         user=user, origin=ImportRun.Origin.UNDO, undo_of=run, started_at=now, status=run.status
     )
     log = []
+    # Readers' pages of what the undo changes are dropped when it commits.
+    reader_cache.items_retagged([item for item, _ in plan.unlink], {t for _, t in plan.unlink})
+    reader_cache.items_edited([item for item, _ in plan.restore])
+    reader_cache.items_deleted(plan.remove)
 
     for item, tag_id in plan.unlink:
         TaggedItem.objects.filter(content_object=item, tag_id=tag_id).delete()

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from ..models import Item
-from ..tag_services import find_tag
-from . import queries
-from .http import SITE_DESCRIPTION, SITE_NAME
+from . import cache, queries
+from .http import SITE_DESCRIPTION, SITE_NAME, lookup_tag_once
 
 FEED_LENGTH = 20
 
@@ -57,10 +56,10 @@ class LatestItemsAtomFeed(LatestItemsFeed):
 class TagFeed(LatestItemsFeed):
     def get_object(self, request, slug):
         # Subscribers keep the feed they had when a tag is renamed or merged.
-        tag = find_tag(slug)
-        if tag is None:
+        match = lookup_tag_once(request, slug)
+        if match is None:
             raise Http404(f"No tag with the slug {slug!r}.")
-        return tag
+        return match.tag
 
     def items(self, tag):
         # The tag's newest links, from their index: as fast for a tag of 100,000 items.
@@ -68,6 +67,8 @@ class TagFeed(LatestItemsFeed):
         if not latest:
             # As the tag page: a tag with nothing published is not known to readers.
             raise Http404(f"No published items tagged {tag.name!r}.")
+        # Each item lists its tags: their names are part of the feed.
+        cache.depends_on(names=[other for item in latest for other in item.tags.all()])
         return latest
 
     def title(self, tag):

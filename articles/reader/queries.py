@@ -8,18 +8,17 @@ a bounded number of rows from an index whatever the size of the archive or of th
 
 Counting a tag's published items reads every link of the tag (every link of every tag for
 the tag lists): at 100,000 items that is tens to hundreds of milliseconds a request. Counts
-are therefore cached for ``READER_CACHE_SECONDS``, as long as browsers and proxies may keep
-the pages anyway; the lists of items themselves are always read fresh.
+are therefore cached (``reader.cache``), exactly: under the versions every write of what
+they count replaces, and never past the next publication or unpublication time.
 """
 
 import unicodedata
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 
 from ..models import Item, Tag, TaggedItem
 from ..models.items import TAG_PAGE_ORDER
+from . import cache
 from .paging import IndexedList
 
 # Related items are chosen among this many newest published items of each of the item's tags.
@@ -59,10 +58,8 @@ def tags_in_use():
 
 
 def tag_counts():
-    """Every tag in use with its ``item_count``: a list, cached for a short while."""
-    return cache.get_or_set(
-        "reader:tag-counts", lambda: list(tags_in_use()), settings.READER_CACHE_SECONDS
-    )
+    """Every tag in use with its ``item_count``: a list, cached exactly."""
+    return cache.remember("tag-counts", [cache.LISTING], lambda: list(tags_in_use()))
 
 
 def most_used_tags(limit, tags=None):
@@ -73,20 +70,19 @@ def most_used_tags(limit, tags=None):
 
 
 def published_count():
-    """How many items readers can see (cached for a short while)."""
-    return cache.get_or_set(
-        "reader:published-count",
-        lambda: Item.objects.published().count(),
-        settings.READER_CACHE_SECONDS,
+    """How many items readers can see (cached exactly)."""
+    return cache.remember(
+        "published-count", [cache.LISTING], lambda: Item.objects.published().count()
     )
 
 
 def tag_item_count(tag):
-    """How many published items ``tag`` has (cached for a short while)."""
-    return cache.get_or_set(
-        f"reader:tag-item-count:{tag.pk}",
-        lambda: Item.objects.published().for_tag(tag).count(),
-        settings.READER_CACHE_SECONDS,
+    """How many published items ``tag`` has (cached exactly)."""
+    return cache.remember(
+        f"tag-item-count:{tag.pk}",
+        [f"tag:{tag.pk}"],
+        # The tag's published links, from their partial index: no item row is read.
+        lambda: TaggedItem.objects.published().filter(tag=tag).count(),
     )
 
 

@@ -1,21 +1,25 @@
-"""The public URL map (shared/DESIGN.md): keep these paths."""
+"""The public URL map (shared/DESIGN.md): keep these paths.
+
+Every page but robots.txt is served from the page cache (``reader.cache``) to anonymous
+readers, under the versions of what it shows (``http``).
+"""
 
 from django.urls import path
 
 from . import feeds, views
-from .http import public_view
+from .http import item_page, listing_page, public_view, tag_feed, tag_page
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("tags/", views.TagIndexView.as_view(), name="tag_index"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
-    path("tags/<slug:slug>/feed/", public_view(feeds.TagFeed()), name="tag_feed"),
-    path("tags/<slug:slug>/atom/", public_view(feeds.TagAtomFeed()), name="tag_atom"),
-    path("items/<slug:slug>/", views.ItemView.as_view(), name="item"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", public_view(feeds.LatestItemsFeed()), name="feed"),
-    path("atom/", public_view(feeds.LatestItemsAtomFeed()), name="atom"),
+    path("", listing_page(views.HomeView.as_view()), name="home"),
+    path("tags/", listing_page(views.TagIndexView.as_view()), name="tag_index"),
+    path("tags/<slug:slug>/", tag_page(views.TagView.as_view()), name="tag"),
+    path("tags/<slug:slug>/feed/", tag_feed(public_view(feeds.TagFeed())), name="tag_feed"),
+    path("tags/<slug:slug>/atom/", tag_feed(public_view(feeds.TagAtomFeed())), name="tag_atom"),
+    path("items/<slug:slug>/", item_page(views.ItemView.as_view()), name="item"),
+    path("search/", listing_page(views.SearchView.as_view()), name="search"),
+    path("feed/", listing_page(public_view(feeds.LatestItemsFeed())), name="feed"),
+    path("atom/", listing_page(public_view(feeds.LatestItemsAtomFeed())), name="atom"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

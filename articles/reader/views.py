@@ -11,10 +11,17 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from ..models import Item
-from ..tag_services import FoundBy, lookup_tag
-from . import queries, search
+from ..tag_services import FoundBy
+from . import cache, queries, search
 from .filters import WIRE, SearchFilterSet, TagPageFilterSet
-from .http import DESCRIPTION_LENGTH, SITE_DESCRIPTION, SITE_NAME, public, public_view
+from .http import (
+    DESCRIPTION_LENGTH,
+    SITE_DESCRIPTION,
+    SITE_NAME,
+    lookup_tag_once,
+    public,
+    public_view,
+)
 from .paging import IndexPaginator
 
 POPULAR_TAGS = 12
@@ -124,7 +131,7 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
     filterset_class = TagPageFilterSet
 
     def get(self, request, *args, **kwargs):
-        match = lookup_tag(kwargs["slug"])
+        match = lookup_tag_once(request, kwargs["slug"])
         if match is None:
             raise Http404(f"No tag with the slug {kwargs['slug']!r}.")
         if match.found_by != FoundBy.SLUG:
@@ -186,6 +193,7 @@ class ItemView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         tags = sorted(self.object.tags.all(), key=lambda tag: queries.sort_key(tag.name))
+        cache.depends_on(tags=tags)  # their names, and their items as related items
         return super().get_context_data(
             tags=tags, related_items=queries.related_items(self.object, tags), **kwargs
         )
