@@ -156,13 +156,12 @@ class TaggedItem(ItemBase):
             ),
         ]
         indexes = [
-            models.Index(fields=["tag", "position"], name="articles_taggeditem_page_order"),
-            # A tag page in the wire's order: the published links of a tag, with what the
-            # reading rule compares, so an offset is counted in the index alone.
+            # A tag's page in the wire's order, for the writers of positions (tag_pages) and
+            # for readers: what the reading rule compares is in the index, so a deep page's
+            # offset is counted in the index alone, on PostgreSQL and SQLite.
             models.Index(
-                fields=["tag", "position", "id", "published_at", "unpublish_at"],
-                condition=Q(status=PUBLISHED),
-                name="articles_link_published_page",
+                fields=["tag", "position", "id", "status", "published_at", "unpublish_at"],
+                name="articles_link_page_order",
             ),
             # A tag's newest (feeds, related items, "newest first"); read backwards, oldest.
             models.Index(
