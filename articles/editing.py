@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from . import reader_cache
 from .models import Item, TaggedItem
-from .reader import cache as reader_cache
 from .tag_pages import link_on_top
 
 EDIT_FIELDS = ["edited_by", "edited_at", "updated_at"]

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
+from . import reader_cache
 from .models import Digest, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
-from .reader import cache as reader_cache
 from .tag_names import tag_key
 
 # --- Finding -------------------------------------------------------------------------------

@@ -131,7 +131,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         "newsroom.routers.ReplicaReadsMiddleware",
     )
 
-# The readers' pages and counts (articles/reader/cache.py): exact, dropped by the writes that
+# The readers' pages and counts (articles/reader_cache.py): exact, dropped by the writes that
 # change them, so one cache shared by every app server (Redis) or one per process both work.
 if env_bool("CACHE_DISABLED"):
     # The test suite: no test sees pages or counts another test cached (even with REDIS_URL).

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from .. import editing
+from .. import editing, reader_cache
 from ..history import remember_tags, revision_changes
 from ..models import DigestEntry, Item
 from ..models.search import SearchVectorColumn, websearch_query
-from ..reader import cache as reader_cache
 from ..tag_services import find_tag, get_or_create_tag, tags_for_names
 from .base import action_page, has_app_permission, plural, render_page
 from .filters import EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter

@@ -10,8 +10,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from .. import reader_cache
 from ..models import Item, Tag, TagAlias, TaggedItem, TagMerge
-from ..reader import cache as reader_cache
 from ..tag_names import tag_key
 from ..tag_services import merge_tags, plan_merge, rename_tag
 from .base import ReadOnlyAdmin, action_page, plural

@@ -8,8 +8,8 @@ recorded (changes.RunChanges) so that it can be undone.
 from django.db.models import BigIntegerField, DateTimeField, Value
 from simple_history.utils import bulk_update_with_history
 
+from .. import reader_cache
 from ..models import ImportChange, Item
-from ..reader import cache as reader_cache
 from ..sql import copy_items, create_rows
 from ..tag_names import ascii_slug, tag_key
 from ..tag_pages import TagPages

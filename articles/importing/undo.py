@@ -14,8 +14,8 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from .. import reader_cache
 from ..models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
-from ..reader import cache as reader_cache
 from .changes import WRITTEN_FIELDS, DigestBefore, ItemBefore, kept_before, written_hash
 
 Kind = ImportChange.Kind

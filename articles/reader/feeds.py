@@ -10,8 +10,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from .. import reader_cache as cache
 from ..models import Item
-from . import cache, queries
+from . import queries
 from .http import SITE_DESCRIPTION, SITE_NAME, lookup_tag_once
 
 FEED_LENGTH = 20

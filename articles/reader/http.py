@@ -1,13 +1,13 @@
 """What every reader response shares: the site's name, public caching, and the page cache's
-versions of each kind of page (``reader.cache``)."""
+versions of each kind of page (``reader_cache``)."""
 
 from functools import wraps
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
+from .. import reader_cache as cache
 from ..tag_services import FoundBy, lookup_tag
-from . import cache
 
 SITE_NAME = "Newsroom"
 SITE_DESCRIPTION = "News from the wire, by subject: titles and teasers, updated as it files."
@@ -40,7 +40,7 @@ def lookup_tag_once(request, slug):
     return known[1]
 
 
-# What each kind of page shows, as versions (reader.cache): None, never cached.
+# What each kind of page shows, as versions (reader_cache): None, never cached.
 
 
 def _listing(request, *args, **kwargs):

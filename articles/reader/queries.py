@@ -8,7 +8,7 @@ a bounded number of rows from an index whatever the size of the archive or of th
 
 Counting a tag's published items reads every link of the tag (every link of every tag for
 the tag lists): at 100,000 items that is tens to hundreds of milliseconds a request. Counts
-are therefore cached (``reader.cache``), exactly: under the versions every write of what
+are therefore cached (``reader_cache``), exactly: under the versions every write of what
 they count replaces, and never past the next publication or unpublication time.
 """
 
@@ -16,9 +16,9 @@ import unicodedata
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from .. import reader_cache as cache
 from ..models import Item, Tag, TaggedItem
 from ..models.items import TAG_PAGE_ORDER
-from . import cache
 from .paging import IndexedList
 
 # Related items are chosen among this many newest published items of each of the item's tags.

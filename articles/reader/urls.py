@@ -1,6 +1,6 @@
 """The public URL map (shared/DESIGN.md): keep these paths.
 
-Every page but robots.txt is served from the page cache (``reader.cache``) to anonymous
+Every page but robots.txt is served from the page cache (``reader_cache``) to anonymous
 readers, under the versions of what it shows (``http``).
 """
 

@@ -10,9 +10,10 @@ from django.shortcuts import render
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .. import reader_cache as cache
 from ..models import Item
 from ..tag_services import FoundBy
-from . import cache, queries, search
+from . import queries, search
 from .filters import WIRE, SearchFilterSet, TagPageFilterSet
 from .http import (
     DESCRIPTION_LENGTH,

@@ -55,7 +55,7 @@ from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
-from ..models import Item, TaggedItem
+from .models import Item, TaggedItem
 
 LISTING = "listing"
 SLUGS = "slugs"
