@@ -7,6 +7,7 @@ from unittest import mock
 import html5lib
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.utils import timezone
 
 # The titles of the items a reader page lists (home, tag page, search results).
 LISTED_TITLES = ".//main//article/h2/a"
@@ -44,3 +45,43 @@ def clock_at(moment):
     """Run with django.utils.timezone.now() at ``moment`` (for "no job to run" tests)."""
     with mock.patch("django.utils.timezone.now", return_value=moment):
         yield
+
+
+# What the admin's change forms post, as a browser would.
+
+
+def item_form_data(item, **changes):
+    """What the change form posts for item, as a browser would (CRLF line ends)."""
+    data = {
+        "title": item.title,
+        "teaser": item.teaser.replace("\n", "\r\n"),
+        "tag_names": sorted(tag.name for tag in item.tags.all()),
+        "status": item.status,
+        "published_at_0": "",
+        "published_at_1": "",
+        "unpublish_at_0": "",
+        "unpublish_at_1": "",
+    }
+    if item.published_at:
+        local = timezone.localtime(item.published_at)
+        data["published_at_0"] = f"{local:%Y-%m-%d}"
+        data["published_at_1"] = f"{local:%H:%M:%S}"
+    data.update(changes)
+    return data
+
+
+def tag_form_data(tag, **changes):
+    """What the tag change form posts: its fields and one empty alias row."""
+    data = {
+        "name": tag.name,
+        "description": tag.description,
+        "aliases-TOTAL_FORMS": "1",
+        "aliases-INITIAL_FORMS": "0",
+        "aliases-MIN_NUM_FORMS": "0",
+        "aliases-MAX_NUM_FORMS": "1000",
+        "aliases-0-name": "",
+        "aliases-0-tag": str(tag.pk),
+        "aliases-0-id": "",
+    }
+    data.update(changes)
+    return data

@@ -22,9 +22,9 @@ from newsroom.routers import (
     is_readers_request,
     reading_from_replica,
 )
-from tests.admin.test_items import change_url, form_data
+from tests.admin.test_items import change_url
 from tests.factories import SEEDS, logged_in, make_item
-from tests.pages import run_command
+from tests.pages import item_form_data, run_command
 
 # Reading from the replica's own connection needs committed rows: transactional tests.
 reads_replica = pytest.mark.django_db(databases=[PRIMARY, REPLICA], transaction=True)
@@ -142,7 +142,7 @@ def test_an_editor_reads_their_own_change_on_the_public_site(client, story):
     logged_in(client, "editor", "Editors")
 
     with queries_on() as saving:
-        response = client.post(change_url(story), form_data(story, title="Summit postponed"))
+        response = client.post(change_url(story), item_form_data(story, title="Summit postponed"))
     with queries_on() as reading:
         page = client.get("/items/summit-in-singapore/")
 

@@ -14,7 +14,7 @@ from articles.admin.items import ItemAdmin
 from articles.models import ImportRun, Item, Tag
 from articles.tag_services import add_alias
 from tests.factories import SEED_PAGE_2, import_digest, make_item, tag_names
-from tests.pages import run_command
+from tests.pages import item_form_data, run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -23,26 +23,6 @@ CHANGELIST = reverse("admin:articles_item_changelist")
 
 def change_url(item):
     return reverse("admin:articles_item_change", args=[item.pk])
-
-
-def form_data(item, **changes):
-    """What the change form posts for item, as a browser would (CRLF line ends)."""
-    data = {
-        "title": item.title,
-        "teaser": item.teaser.replace("\n", "\r\n"),
-        "tag_names": tag_names(item),
-        "status": item.status,
-        "published_at_0": "",
-        "published_at_1": "",
-        "unpublish_at_0": "",
-        "unpublish_at_1": "",
-    }
-    if item.published_at:
-        local = timezone.localtime(item.published_at)
-        data["published_at_0"] = f"{local:%Y-%m-%d}"
-        data["published_at_1"] = f"{local:%H:%M:%S}"
-    data.update(changes)
-    return data
 
 
 def textarea_value(page_html, name):
@@ -133,7 +113,7 @@ class TestChangeForm:
 
         shown = textarea_value(client.get(change_url(item)).text, "teaser")
         assert shown == original
-        data = form_data(item, teaser=shown.replace("\n", "\r\n"), title="Retitled")
+        data = item_form_data(item, teaser=shown.replace("\n", "\r\n"), title="Retitled")
         response = client.post(change_url(item), data)
 
         assert response.status_code == 302, response.context["adminform"].form.errors
@@ -152,7 +132,7 @@ class TestChangeForm:
     def test_paragraphs_must_be_clean(self, client, editor, teaser, message):
         item = make_item("Story")
 
-        response = client.post(change_url(item), form_data(item, teaser=teaser))
+        response = client.post(change_url(item), item_form_data(item, teaser=teaser))
 
         assert response.status_code == 200
         assert message in response.text
@@ -163,7 +143,7 @@ class TestChangeForm:
         import_digest("a.txt", "Asia", ("Wire story", ["First copy.\u00a0…"]))
         item = Item.objects.get()
 
-        client.post(change_url(item), form_data(item, title="Editor's title"))
+        client.post(change_url(item), item_form_data(item, title="Editor's title"))
         item.refresh_from_db()
         assert item.edited_by == editor and item.edited_at is not None
 
@@ -179,7 +159,7 @@ class TestChangeForm:
 
         response = client.post(
             change_url(item),
-            form_data(item, tag_names=["north-korea", "dprk", "climate change", "Asia"]),
+            item_form_data(item, tag_names=["north-korea", "dprk", "climate change", "Asia"]),
         )
 
         assert response.status_code == 302
@@ -231,7 +211,7 @@ class TestChangeForm:
     def test_the_publication_window_is_validated(self, client, editor):
         item = make_item("Story")
         now = timezone.localtime()
-        data = form_data(
+        data = item_form_data(
             item,
             unpublish_at_0=f"{now - timedelta(days=1):%Y-%m-%d}",
             unpublish_at_1="10:00:00",

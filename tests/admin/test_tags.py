@@ -8,7 +8,7 @@ from django.urls import reverse
 from articles.admin.tags import TagAdmin
 from articles.models import Item, Tag, TagAlias, TagMerge
 from tests.factories import make_item, tag_names
-from tests.pages import messages_of
+from tests.pages import messages_of, tag_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -17,22 +17,6 @@ CHANGELIST = reverse("admin:articles_tag_changelist")
 
 def change_url(tag):
     return reverse("admin:articles_tag_change", args=[tag.pk])
-
-
-def tag_form(tag, **changes):
-    data = {
-        "name": tag.name,
-        "description": tag.description,
-        "aliases-TOTAL_FORMS": "1",
-        "aliases-INITIAL_FORMS": "0",
-        "aliases-MIN_NUM_FORMS": "0",
-        "aliases-MAX_NUM_FORMS": "1000",
-        "aliases-0-name": "",
-        "aliases-0-tag": str(tag.pk),
-        "aliases-0-id": "",
-    }
-    data.update(changes)
-    return data
 
 
 class TestChangelist:
@@ -80,7 +64,7 @@ class TestEditing:
     def test_the_description_is_editable(self, client, editor):
         tag = Tag.objects.create(name="Asia")
 
-        client.post(change_url(tag), tag_form(tag, description="The continent."))
+        client.post(change_url(tag), tag_form_data(tag, description="The continent."))
 
         tag.refresh_from_db()
         assert (tag.description, tag.slug) == ("The continent.", "asia")
@@ -89,7 +73,7 @@ class TestEditing:
         tag = Tag.objects.create(name="Global warming")
         make_item("Ice melts", "Global warming")
 
-        response = client.post(change_url(tag), tag_form(tag, name="Climate change"))
+        response = client.post(change_url(tag), tag_form_data(tag, name="Climate change"))
 
         assert response.status_code == 302
         tag.refresh_from_db()
@@ -103,7 +87,7 @@ class TestEditing:
         Tag.objects.create(name="North Korea")
         tag = Tag.objects.create(name="Pyongyang")
 
-        response = client.post(change_url(tag), tag_form(tag, name="north-KOREA"))
+        response = client.post(change_url(tag), tag_form_data(tag, name="north-KOREA"))
 
         assert response.status_code == 200
         assert "merge the tags instead" in response.text
@@ -124,12 +108,12 @@ class TestEditing:
         tag = Tag.objects.create(name="Kim Jong-un")
         Tag.objects.create(name="Kim Jong-il")
 
-        client.post(change_url(tag), tag_form(tag, **{"aliases-0-name": "Marshal Kim"}))
+        client.post(change_url(tag), tag_form_data(tag, **{"aliases-0-name": "Marshal Kim"}))
         assert list(tag.aliases.values_list("name", flat=True)) == ["Marshal Kim"]
 
         response = client.post(
             change_url(tag),
-            tag_form(
+            tag_form_data(
                 tag,
                 **{"aliases-0-name": "kim jong il", "aliases-INITIAL_FORMS": "0"},
             ),
@@ -140,7 +124,9 @@ class TestEditing:
     def test_an_alias_that_only_respells_the_name_is_refused(self, client, editor):
         tag = Tag.objects.create(name="Kim Jong-un")
 
-        response = client.post(change_url(tag), tag_form(tag, **{"aliases-0-name": "Kim Jong Un"}))
+        response = client.post(
+            change_url(tag), tag_form_data(tag, **{"aliases-0-name": "Kim Jong Un"})
+        )
 
         assert "expected a spelling other than the tag" in response.text
 

@@ -14,9 +14,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from articles import reader_cache
+from tests.pages import item_form_data, tag_form_data
 
 DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
@@ -135,26 +135,14 @@ def assert_dropped(client, *urls):
     assert_current(client, *urls)
 
 
-# What the admin's forms post (kept here: the admin tests' own helpers may move).
-
-
 def item_form_post(client, item, url=None, **changes):
     """Save item through its admin change form (or ``url``: a revision's), with ``changes``."""
-    when = timezone.localtime(item.published_at)
-    data = {
-        "title": item.title,
-        "teaser": item.teaser,
-        "tag_names": sorted(tag.name for tag in item.tags.all()),
-        "status": item.status,
-        "published_at_0": f"{when:%Y-%m-%d}",
-        "published_at_1": f"{when:%H:%M:%S}",
-        **changes,
-    }
-    return client.post(url or reverse("admin:articles_item_change", args=[item.pk]), data)
+    url = url or reverse("admin:articles_item_change", args=[item.pk])
+    return client.post(url, item_form_data(item, **changes))
 
 
 def tag_form_post(client, tag, **changes):
     """Save tag through its admin change form (no new alias), with ``changes``."""
-    data = {"name": tag.name, "description": tag.description, "aliases-TOTAL_FORMS": "0"}
-    data.update({"aliases-INITIAL_FORMS": "0", "aliases-MAX_NUM_FORMS": "1000", **changes})
-    return client.post(reverse("admin:articles_tag_change", args=[tag.pk]), data)
+    return client.post(
+        reverse("admin:articles_tag_change", args=[tag.pk]), tag_form_data(tag, **changes)
+    )
