@@ -50,6 +50,7 @@ class PageRun:
     label: str
     path: str
     size: int  # bytes of the body
+    seconds: float  # of measured load
     requests: int
     requests_per_second: float
     p50_ms: float
@@ -142,7 +143,9 @@ def evaluate(result: BenchResult, other: dict | None = None) -> list[Row]:
     minimal_text = minimal and f"{minimal.requests_per_second:,.1f} req/s"
     for page in result.pages:
         figure = _page_figure(page)
-        if page.key in TAG_LIKE or page.key == "item":
+        if not page.requests:
+            rows.append(Row(page.label, "no request finished", verdict="n/a"))
+        elif page.key in TAG_LIKE or page.key == "item":
             wanted = (ITEM_VS_MINIMAL if page.key == "item" else TAG_VS_MINIMAL) / slack
             rows.append(
                 _ratio_row(
@@ -187,7 +190,7 @@ def _load_figure(run: LoadRun) -> str:
 
 def _page_figure(run: PageRun) -> str:
     errors = f", {run.errors} errors" if run.errors else ""
-    if run.requests < 50:  # too few for a p99 worth the name
+    if run.requests < 20:  # too few for a p99 worth the name
         errors += f", only {run.requests} requests"
     return (
         f"{run.requests_per_second:,.1f} req/s, p50 {run.p50_ms:.1f} ms, "

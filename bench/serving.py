@@ -23,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+MIN_REQUESTS = 30
+MAX_SECONDS = 60
 
 
 class ServingError(RuntimeError):
@@ -31,8 +33,10 @@ class ServingError(RuntimeError):
 
 @dataclass(frozen=True)
 class Load:
-    """What wrk measured on one URL."""
+    """What wrk measured on one URL, and the size of the page."""
 
+    size: int
+    seconds: float  # measured, after the warm-up
     requests: int
     requests_per_second: float
     p50_ms: float
@@ -93,14 +97,25 @@ def fetch(url: str) -> int:
 
 
 def load(url: str, *, seconds: float, warmup: float, connections: int) -> Load:
+    """One GET (checked, and a first warm-up), wrk's warm-up, then the measured load.
+
+    A slow page gets a longer run, up to ``MAX_SECONDS``, so that its percentiles rest on
+    ``MIN_REQUESTS`` requests or so; one whose single request outlasts the warm-up is warm
+    after that request.
+    """
     wrk = wrk_path()
-    common = [wrk, "--threads=1", f"--connections={connections}", "--timeout=30s"]
-    if warmup > 0:
+    started = time.perf_counter()
+    size = fetch(url)
+    single = time.perf_counter() - started
+    common = [wrk, "--threads=1", f"--connections={connections}", "--timeout=60s"]
+    if warmup > 0 and single < warmup / 4:
         _run([*common, f"--duration={max(1, round(warmup))}s", url])
-    return parse_wrk(_run([*common, f"--duration={max(1, round(seconds))}s", "--latency", url]))
+    duration = max(1, round(min(MAX_SECONDS, max(seconds, MIN_REQUESTS * single / connections))))
+    output = _run([*common, f"--duration={duration}s", "--latency", url])
+    return parse_wrk(output, size=size, seconds=duration)
 
 
-def parse_wrk(output: str) -> Load:
+def parse_wrk(output: str, *, size: int = 0, seconds: float = 0) -> Load:
     """Figures out of wrk's report (``--latency``: the percentiles 50 to 99)."""
 
     def latency(percent: str) -> float:
@@ -122,6 +137,8 @@ def parse_wrk(output: str) -> Load:
         # Sync workers close each connection after the answer; wrk counts that as a read error.
         failed += int(sockets[1]) + int(sockets[3]) + int(sockets[4])
     return Load(
+        size=size,
+        seconds=seconds,
         requests=int(total[1]),
         requests_per_second=float(rate[1]),
         p50_ms=latency("50"),

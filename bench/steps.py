@@ -130,14 +130,13 @@ class Runner:
             size = fetch(base + plan.pages(0)[2].path)
             for page in plan.pages(size):
                 progress(f"{self.backend}: loading {page.label}: {page.path}")
-                body = fetch(base + page.path)
                 figures = load(
                     base + page.path,
                     seconds=self.args.seconds,
                     warmup=self.args.warmup,
                     connections=self.args.connections,
                 )
-                result.pages.append(PageRun(page.key, page.label, page.path, body, **vars(figures)))
+                result.pages.append(PageRun(page.key, page.label, page.path, **vars(figures)))
         progress(f"{self.backend}: admin changelists")
         for run in self._inside(env, "changelists", plan.largest_slug):
             result.changelists.append(ChangelistRun(**run))

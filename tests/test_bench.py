@@ -68,7 +68,7 @@ def figures(backend="postgres"):
         LoadRun(FIRST, 50.0, 1000, 80.0),  # 20 items/s: 1/5 of the raw load's 100
         LoadRun(FORCED, 10.0, 1000, 90.0),  # 5× the first
     ]
-    page = {"size": 100, "requests": 500, "p99_ms": 30.0, "errors": 0}
+    page = {"size": 100, "seconds": 8, "requests": 500, "p99_ms": 30.0, "errors": 0}
     result.pages = [
         PageRun(MINIMAL, "minimal tag page", "/_bench/minimal-tag/a/", **page,
                 requests_per_second=100.0, p50_ms=10.0),
