@@ -52,7 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 result = BenchResult(
                     backend, database.version, params.items, _context(args, dataset)
                 )
-                runner.run(result, partial(_database, backend, params.items, "floor"))
+                try:
+                    runner.run(result, partial(_database, backend, params.items, "floor"))
+                except Exception as exc:  # noqa: BLE001 - reported with what was measured
+                    result.notes.append(f"stopped early: {exc}")
+                    stopped = exc
+                else:
+                    stopped = None
             output = DATA / f"results-{backend}-{params.items}.json"
             other = OTHER_SIZE.get(params.items)
             result.rows = evaluate(
@@ -62,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             write()
             write(markdown(result))
             write(f"\nJSON: {os.path.relpath(output, Path.cwd())}")
+            if stopped is not None:
+                raise stopped
     except (
         BackendError,
         CheckFailed,

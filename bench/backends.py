@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -181,11 +182,20 @@ def _recreate(admin: psycopg.Connection, name: str) -> str:
     return f"{shown['server_version']}; {settings}"
 
 
-def _drop(admin: psycopg.Connection, name: str) -> None:
+def _drop(admin: psycopg.Connection, name: str, attempts: int = 30) -> None:
     # No FORCE: a session still in the database is someone's (a psql, say), not ours to end;
     # the error says so. Our own commands have exited, and the server waits a few seconds
     # for their sessions to close.
-    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+    for attempt in range(attempts):
+        try:
+            admin.execute(drop)
+            return
+        except psycopg.errors.ObjectInUse:
+            # Our servers' sessions close a moment after the servers stop.
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 @contextmanager

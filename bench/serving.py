@@ -8,8 +8,10 @@ for a warm-up, whose figures are dropped, then for the measured ``seconds``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -69,17 +71,21 @@ def gunicorn(env: Mapping[str, str], *, workers: int, log: Path) -> Iterator[str
         "--timeout=120",
     ]
     with log.open("ab") as output:
-        server = subprocess.Popen(argv, cwd=ROOT, env=dict(env), stdout=output, stderr=output)
+        # A session of its own: stopping it stops its workers too, even one stuck in a long
+        # request, whose database session would otherwise keep the database from being dropped.
+        server = subprocess.Popen(
+            argv, cwd=ROOT, env=dict(env), stdout=output, stderr=output, start_new_session=True
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base + "/_bench/constant/100/", server, log)
         yield base
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)
         try:
-            server.wait(timeout=30)
+            server.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
 
 
