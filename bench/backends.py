@@ -1,10 +1,10 @@
 """Fresh, throw-away databases for each benchmark run.
 
 Every run starts from an empty database so that the first import really is a first import:
-SQLite gets a new file, PostgreSQL a ``newsroom_bench`` database next to the one DATABASE_URL
-names (never that one: the benchmark must not touch a developer's data). The checks read the
-tables directly rather than through Django, so that the benchmark process itself never loads
-the project's settings and the figures belong to the measured commands alone.
+SQLite gets a new file, PostgreSQL a database whose name starts with ``bench_wt_`` next to the
+one DATABASE_URL names (never that one: the benchmark must not touch a developer's data).
+The checks read the tables directly rather than through Django, so that the benchmark process
+itself never loads the project's settings and the figures belong to the measured commands.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-BENCH_DATABASE = "newsroom_bench"
+BENCH_PREFIX = "bench_wt_"
 POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 
 # Rows the checks count. Django's default table names: the models set no db_table.
@@ -32,7 +33,7 @@ COUNTED_TABLES = {
     "digests": "articles_digest",
     "digest entries": "articles_digestentry",
 }
-_REPORTED_SETTINGS = ("synchronous_commit", "autovacuum", "shared_buffers")
+_REPORTED_SETTINGS = ("synchronous_commit", "autovacuum", "shared_buffers", "work_mem")
 _RUN_COLUMNS = ("forced", "files", "files_imported", "files_unchanged", "files_skipped")
 
 
@@ -56,12 +57,43 @@ class Database:
                 for label, table in COUNTED_TABLES.items()
             }
 
+    def tables(self) -> dict[str, int]:
+        """Every table of the project and its number of rows."""
+        if self.backend == "sqlite":
+            listing = (
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        else:
+            listing = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        with self._query() as cursor:
+            names = [row[0] for row in cursor.execute(listing).fetchall()]
+            return {
+                name: cursor.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+                for name in sorted(names)
+            }
+
+    def analyzed(self, tables: list[str]) -> dict[str, str]:
+        """When PostgreSQL last analyzed each table (by ANALYZE or autovacuum), or "never"."""
+        if self.backend != "postgres":
+            return {}
+        query = (
+            "SELECT relname, GREATEST(last_analyze, last_autoanalyze) FROM pg_stat_user_tables "
+            "WHERE relname = ANY(%s)"
+        )
+        with self._query() as cursor:
+            found = dict(cursor.execute(query, (tables,)).fetchall())
+        return {name: str(found[name]) if found.get(name) else "never" for name in tables}
+
     def import_runs(self) -> list[dict[str, int]]:
         """The import log, oldest first: what each measured command says it did."""
         query = f"SELECT {', '.join(_RUN_COLUMNS)} FROM articles_importrun ORDER BY id"
         with self._query() as cursor:
             rows = cursor.execute(query).fetchall()
         return [dict(zip(_RUN_COLUMNS, map(int, row), strict=True)) for row in rows]
+
+    def connect(self) -> Any:
+        """A DB-API connection (sqlite3 or psycopg) to this database, for the caller to close."""
+        return self._connect()
 
     @contextmanager
     def _query(self) -> Iterator:
@@ -77,7 +109,7 @@ class Database:
 @contextmanager
 def sqlite_database() -> Iterator[Database]:
     """A new SQLite file in a temporary folder, removed with its WAL files afterwards."""
-    folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    folder = Path(tempfile.mkdtemp(prefix=BENCH_PREFIX))
     path = folder / "bench.sqlite3"
     try:
         yield Database(
@@ -92,24 +124,25 @@ def sqlite_database() -> Iterator[Database]:
 
 
 @contextmanager
-def postgres_database(url: str) -> Iterator[Database]:
-    """``newsroom_bench`` on DATABASE_URL's server, created empty and dropped afterwards."""
+def postgres_database(url: str, name: str) -> Iterator[Database]:
+    """``bench_wt_<name>`` on DATABASE_URL's server, created empty and dropped afterwards."""
     parts = urlsplit(url)
+    name = BENCH_PREFIX + name
     if parts.scheme not in POSTGRES_SCHEMES:
         raise BackendError(f"postgres: expected a PostgreSQL DATABASE_URL, found {parts.scheme}://")
-    if parts.path.lstrip("/") == BENCH_DATABASE:
+    if parts.path.lstrip("/").startswith(BENCH_PREFIX):
         raise BackendError(
-            f"postgres: DATABASE_URL names {BENCH_DATABASE}, the database the benchmark drops; "
-            "point it at another database on the same server"
+            f"postgres: DATABASE_URL names a {BENCH_PREFIX}* database, which the benchmark "
+            "drops; point it at another database on the same server"
         )
     # libpq knows postgres:// and postgresql:// only; dj-database-url also takes pgsql://.
     admin_url = urlunsplit(parts._replace(scheme="postgresql"))
-    bench_parts = parts._replace(path="/" + BENCH_DATABASE)
+    bench_parts = parts._replace(path="/" + name)
     bench_url = urlunsplit(bench_parts)
     bench_conninfo = urlunsplit(bench_parts._replace(scheme="postgresql"))
     with _admin(admin_url) as admin:
-        _lock(admin)
-        version = _recreate(admin)
+        _lock(admin, name)
+        version = _recreate(admin, name)
         try:
             yield Database(
                 backend="postgres",
@@ -118,10 +151,10 @@ def postgres_database(url: str) -> Iterator[Database]:
                 _connect=lambda: psycopg.connect(bench_conninfo),
             )
         finally:
-            _drop(admin)
+            _drop(admin, name)
 
 
-def _lock(admin: psycopg.Connection) -> None:
+def _lock(admin: psycopg.Connection, name: str) -> None:
     """Refuse to share the server's benchmark database with another run.
 
     Two runs at once would drop each other's database in the middle of an import. The lock is
@@ -129,17 +162,16 @@ def _lock(admin: psycopg.Connection) -> None:
     database, so it stops runs that share DATABASE_URL's database, the usual case.
     """
     query = "SELECT pg_try_advisory_lock(hashtext(%s))"
-    if not admin.execute(query, (BENCH_DATABASE,)).fetchone()[0]:
+    if not admin.execute(query, (name,)).fetchone()[0]:
         raise BackendError(
-            f"postgres: another benchmark run is using {BENCH_DATABASE} on this server; "
-            "wait for it to finish"
+            f"postgres: another benchmark run is using {name} on this server; wait for it to finish"
         )
 
 
-def _recreate(admin: psycopg.Connection) -> str:
+def _recreate(admin: psycopg.Connection, name: str) -> str:
     """Returns the server's version and the settings that move the figures most."""
-    _drop(admin)
-    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DATABASE)))
+    _drop(admin, name)
+    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     # One commit a file makes synchronous_commit count; without autovacuum the planner never
     # gets statistics for the tables the import fills.
     shown = {
@@ -150,11 +182,20 @@ def _recreate(admin: psycopg.Connection) -> str:
     return f"{shown['server_version']}; {settings}"
 
 
-def _drop(admin: psycopg.Connection) -> None:
+def _drop(admin: psycopg.Connection, name: str, attempts: int = 30) -> None:
     # No FORCE: a session still in the database is someone's (a psql, say), not ours to end;
     # the error says so. Our own commands have exited, and the server waits a few seconds
     # for their sessions to close.
-    admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DATABASE)))
+    drop = sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name))
+    for attempt in range(attempts):
+        try:
+            admin.execute(drop)
+            return
+        except psycopg.errors.ObjectInUse:
+            # Our servers' sessions close a moment after the servers stop.
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 @contextmanager
