@@ -9,6 +9,7 @@ their tag; every run recorded so that it can be undone. The modules:
 - ``batches``: the run, its batches of files, and the ImportRun log.
 - ``apply``, ``upsert``, ``provenance``: what a batch writes (items, revisions, digests).
 - ``changes``: the run's change records and what they keep for an undo.
+- ``statistics``: ANALYZE (VACUUM on PostgreSQL) of the tables a run grew.
 - ``uploads``: the admin's staged uploads, preview and confirm.
 - ``undo``: undoing a run.
 """
