@@ -14,7 +14,8 @@ they count replaces, and never past the next publication or unpublication time.
 
 import unicodedata
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 
 from .. import reader_cache as cache
 from ..models import Item, Tag, TaggedItem
@@ -99,21 +100,26 @@ def related_items(item, tags, limit=5, candidates=None):
 
     Chosen among the ``candidates`` newest published items of each tag, read from the links'
     index, so that an item of a tag with 100,000 stories costs what one of a small tag does.
+    One subquery ranks each tag's links (``ROW_NUMBER`` over the tag): ``id IN (a) OR id IN
+    (b)``, a subquery a tag, made PostgreSQL scan every item (88 ms at 100,000 items).
     """
     if not tags:
         return Item.objects.none()
     candidates = candidates or RELATED_CANDIDATES
-    newest = Q()
-    for tag in tags:
-        links = (
-            TaggedItem.objects.published()
-            .filter(tag=tag)
-            .exclude(content_object=item)
-            .order_by("-published_at", "content_object_id")
-        )
-        newest |= Q(pk__in=links.values("content_object_id")[:candidates])
+    newest_first = (F("published_at").desc(), F("content_object_id").asc())
+    ranked = (
+        TaggedItem.objects.published()
+        .filter(tag__in=tags)
+        .exclude(content_object=item)
+        .annotate(place=Window(RowNumber(), partition_by=F("tag_id"), order_by=newest_first))
+        .filter(place__lte=candidates)
+        .values("content_object_id")[
+            # The bound tells the planner how few they are (it cannot see through the ranking).
+            : candidates * len(tags)
+        ]
+    )
     return (
-        Item.objects.filter(newest)
+        Item.objects.filter(pk__in=ranked)
         .annotate(shared_tags=Count("tagged_items", filter=Q(tagged_items__tag__in=tags)))
         .order_by("-shared_tags", *NEWEST_ITEMS)[:limit]
     )
