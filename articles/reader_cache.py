@@ -55,6 +55,8 @@ from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
+from newsroom.routers import reading_from_replica
+
 from .models import Item, TaggedItem
 
 LISTING = "listing"
@@ -268,7 +270,8 @@ def remember(name, names, compute, *, now=None, until=None):
     entry = cache.get(key)
     if _fresh(entry, now):
         return entry[1]
-    value = compute()
+    with reading_from_replica(False):  # what is stored comes from the primary
+        value = compute()
     deadline = _deadline(now) if until is None else until(value)
     _store(key, _latest(now) if deadline is None else min(deadline, _latest(now)), value, now)
     return value
@@ -309,7 +312,10 @@ def cached_page(versions_of, *, dependencies=False):
         def wrapper(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            return _serve(request, view, args, kwargs, versions_of, dependencies)
+            # What may be stored is read from the primary: its commits replaced the versions
+            # it is stored under, a lagging replica's copy would outlive them.
+            with reading_from_replica(False):
+                return _serve(request, view, args, kwargs, versions_of, dependencies)
 
         return wrapper
 

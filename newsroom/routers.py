@@ -7,13 +7,14 @@ send reads to the replica. Writes always go to the primary, and so does every re
 admin, of a logged-in editor anywhere on the site (they see their own changes at once:
 read-your-writes), of management commands, the importer and migrations.
 
-A replica runs a moment behind the primary; readers' pages are already allowed to be up to
-READER_CACHE_SECONDS old.
+A replica runs a moment behind the primary: what the readers' cache stores is read from the
+primary (``reading_from_replica(False)``), so a lagging replica never leaves a stale entry.
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.conf import settings
 from django.urls import reverse
 
 PRIMARY, REPLICA = "default", "replica"
@@ -23,9 +24,12 @@ _readers_request = ContextVar("readers_request", default=False)
 
 
 @contextmanager
-def reading_from_replica():
-    """Within this block (a reader's request), the router sends reads to the replica."""
-    token = _readers_request.set(True)
+def reading_from_replica(replica=True):
+    """Within this block (a reader's request), the router sends reads to the replica;
+    ``replica=False``: to the primary, for what is read to be cached (articles.reader_cache
+    stores it under versions the primary's commits replaced: a lagging replica's copy would
+    stay cached until the next write)."""
+    token = _readers_request.set(replica)
     try:
         yield
     finally:
@@ -36,7 +40,11 @@ def is_readers_request(request):
     return (
         request.method in READ_METHODS
         and not request.path.startswith(reverse("admin:index"))
-        and not request.user.is_authenticated
+        # Without a session cookie nobody is logged in: the session is not even read (reading
+        # it would keep the page out of the readers' cache).
+        and (
+            settings.SESSION_COOKIE_NAME not in request.COOKIES or not request.user.is_authenticated
+        )
     )
 
 

@@ -9,11 +9,13 @@ from contextlib import ExitStack, contextmanager
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from articles import reader_cache as reader_cache_module
 from articles.models import Item, Tag
 from newsroom.routers import (
     PRIMARY,
@@ -25,6 +27,7 @@ from newsroom.routers import (
 from tests.admin.test_items import change_url
 from tests.factories import SEEDS, logged_in, make_item
 from tests.pages import item_form_data, run_command
+from tests.reader.cache_support import reader_cache_fixture, served  # noqa: F401
 
 # Reading from the replica's own connection needs committed rows: transactional tests.
 reads_replica = pytest.mark.django_db(databases=[PRIMARY, REPLICA], transaction=True)
@@ -179,6 +182,8 @@ def test_management_commands_read_from_the_primary():
 def test_which_requests_are_readers(method, path, logged_in, readers):
     request = getattr(RequestFactory(), method)(path)
     request.user = SimpleNamespace(is_authenticated=True) if logged_in else AnonymousUser()
+    if logged_in:
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = "a-session"
 
     assert is_readers_request(request) is readers
 
@@ -200,3 +205,30 @@ def test_only_the_primary_is_migrated_and_relations_span_both():
     assert router.allow_migrate(PRIMARY, "articles")
     assert not router.allow_migrate(REPLICA, "articles")
     assert router.allow_relation(on_primary, on_replica)
+
+
+@reads_primary
+def test_the_readers_cache_is_filled_from_the_primary_and_serves_readers(reader_cache):
+    # reads_primary: a query on the replica fails the test. What the cache stores must come
+    # from the primary, whose commits replaced the versions it is stored under.
+    make_item("Summit in Singapore", "North Korea")
+    client = Client()
+
+    hits = [
+        served(client, url)[1] for url in ("/", "/", "/tags/north-korea/", "/tags/north-korea/")
+    ]
+
+    assert hits == [False, True, False, True]
+    assert "Cookie" not in client.get("/").get("Vary", "")  # the session was never read
+
+
+@reads_primary
+def test_counts_the_cache_keeps_are_read_from_the_primary(reader_cache):
+    with reading_from_replica():
+        assert ReplicaRouter().db_for_read(Item) == REPLICA
+        alias = reader_cache_module.remember(
+            "alias", [reader_cache_module.LISTING], lambda: ReplicaRouter().db_for_read(Item)
+        )
+        assert ReplicaRouter().db_for_read(Item) == REPLICA
+
+    assert alias == PRIMARY

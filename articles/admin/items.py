@@ -166,6 +166,7 @@ class ItemAdmin(SimpleHistoryAdmin):
             "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>: {}</li>', rows)
         )
 
+    @transaction.atomic  # simple-history's revert view calls this outside a transaction
     def save_model(self, request, obj, form, change):
         # Resolved by tag_key (aliases too): taggit's own name lookups would make duplicates.
         tags = tags_for_names(form.cleaned_data.get("tag_names", []))

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import editing
 from articles.admin.items import ItemAdmin
 from articles.models import ImportRun, Item, Tag
 from articles.tag_services import add_alias
@@ -151,6 +152,27 @@ class TestChangeForm:
         item.refresh_from_db()
         assert summary.items.conflict == 1
         assert (item.title, item.teaser) == ("Editor's title", "First copy.\u00a0…")
+
+    @pytest.mark.django_db(transaction=True)  # the save must roll back on its own
+    def test_a_revert_that_fails_while_tagging_leaves_the_item_as_it_was(
+        self, client, editor, monkeypatch
+    ):
+        item = make_item("Story", "Asia")
+        first = item.history.earliest()
+        revert = reverse("admin:articles_item_simple_history", args=[item.pk, first.history_id])
+
+        def fail(*args, **kwargs):
+            raise RuntimeError("simulated failure after the item's row was saved")
+
+        monkeypatch.setattr(editing, "set_tags", fail)
+        client.raise_request_exception = True
+        with pytest.raises(RuntimeError):
+            # simple-history's revert view, unlike the change form, opens no transaction.
+            client.post(revert, item_form_data(item, title="Half saved"))
+
+        item.refresh_from_db()
+        assert (item.title, item.edited_at) == ("Story", None)
+        assert item.history.count() == 1
 
     def test_tags_are_matched_by_key_and_new_ones_allowed(self, client, editor):
         korea = Tag.objects.create(name="North Korea")
