@@ -7,6 +7,8 @@ from unittest import mock
 import html5lib
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 # The titles of the items a reader page lists (home, tag page, search results).
@@ -85,3 +87,12 @@ def tag_form_data(tag, **changes):
     }
     data.update(changes)
     return data
+
+
+def changelist_queries(client, url, model_admin, per_page, monkeypatch):
+    """How many queries the changelist at url runs with per_page rows a page."""
+    monkeypatch.setattr(model_admin, "list_per_page", per_page)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == per_page
+    return len(queries)

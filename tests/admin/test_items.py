@@ -15,7 +15,7 @@ from articles.admin.items import ItemAdmin
 from articles.models import ImportRun, Item, Tag
 from articles.tag_services import add_alias
 from tests.factories import SEED_PAGE_2, import_digest, make_item, tag_names
-from tests.pages import item_form_data, run_command
+from tests.pages import changelist_queries, item_form_data, run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -53,11 +53,7 @@ class TestChangelist:
             item.tags.add(extra)
 
         def queries_for(per_page):
-            monkeypatch.setattr(ItemAdmin, "list_per_page", per_page)
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(CHANGELIST)
-            assert len(response.context["cl"].result_list) == per_page
-            return len(queries)
+            return changelist_queries(client, CHANGELIST, ItemAdmin, per_page, monkeypatch)
 
         assert queries_for(2) == queries_for(20)
         # Session, user, user's and groups' permissions, the run filter's runs, the count,

@@ -2,13 +2,12 @@
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.admin.tags import TagAdmin
 from articles.models import Item, Tag, TagAlias, TagMerge
 from tests.factories import make_item, tag_names
-from tests.pages import messages_of, tag_form_data
+from tests.pages import changelist_queries, messages_of, tag_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +36,7 @@ class TestChangelist:
             Tag.objects.get(name=f"Tag {n}").aliases.create(name=f"Alias {n}")
 
         def queries_for(per_page):
-            monkeypatch.setattr(TagAdmin, "list_per_page", per_page)
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(CHANGELIST)
-            assert len(response.context["cl"].result_list) == per_page
-            return len(queries)
+            return changelist_queries(client, CHANGELIST, TagAdmin, per_page, monkeypatch)
 
         assert queries_for(3) == queries_for(30)
         # Session, user, permissions (2), count, page with counts, aliases.
