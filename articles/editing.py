@@ -1,30 +1,98 @@
-"""What editors do to items, one or many at a time: publish, schedule, tag.
+"""What editors do to items, one or many at a time: save, publish, schedule, tag.
 
 Every change marks the items as edited (so imports keep the editor's version) and adds one
-revision per item to its history, in a constant number of queries whatever the number of
-items. The admin's actions and forms call these; they hold no logic of their own.
+revision per item to its history, its tags included, in a constant number of queries
+whatever the number of items. A save that changes nothing writes nothing. The admin's
+actions and forms call these; they hold no logic of their own.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from . import reader_cache
-from .models import Item, TaggedItem
-from .tag_pages import link_on_top
+from .history import Places, record_revisions, remember_tags
+from .models import Digest, DigestEntry, Item, ItemOldSlug, TaggedItem
+from .tag_pages import link_at, link_on_top
 
 EDIT_FIELDS = ["edited_by", "edited_at", "updated_at"]
+# What an editor's form can change: compared with the stored item to tell an unchanged save.
+FORM_FIELDS = [field.attname for field in Item._meta.concrete_fields if field.editable]
 
 
 def _save(items, fields, *, user, reason, now):
     for item in items:
         item.mark_edited(user, now)
         item.updated_at = now
-    bulk_update_with_history(
-        items, Item, [*fields, *EDIT_FIELDS], default_user=user, default_change_reason=reason
-    )
+    Item.objects.bulk_update(items, [*fields, *EDIT_FIELDS])
+    # After the links are written (add_tag, remove_tag): the revisions record the new tags.
+    record_revisions(items, history_type="~", when=now, user=user, reason=reason)
     return items
+
+
+@transaction.atomic
+def save_item(item, tags, *, user):
+    """An editor's save of item with exactly these tags (instances): the change form, a
+    revert to a revision, the restore of a deleted item. Returns whether anything changed.
+
+    A save that changes nothing (the same fields, publication times to the microsecond, the
+    same tags) writes nothing at all: no field, not even who edited it and when, so imports
+    still update it; no position; no revision. The admin's own log says "No fields changed."
+
+    Links the item keeps keep their place on their tag pages, and the digest entries stay.
+    A deleted item restored goes back where it stood (the places its deletion's revision
+    kept): its position on every tag page it gets back, its digest entries.
+    A new slug retires the old one, which then redirects to the item (ItemOldSlug).
+    """
+    stored = Item.objects.filter(pk=item.pk).first() if item.pk is not None else None
+    if stored is not None and not _changed(stored, item, tags):
+        return False
+    restoring = item.pk is not None and stored is None
+    remember_tags(item, tags)
+    item.mark_edited(user)
+    if stored is not None and stored.slug != item.slug:
+        _retire_slug(item, stored.slug)
+        reader_cache.items_edited([stored])  # the page cached under the old URL
+    item.save()
+    set_tags(item, tags, places=_deleted_places(item) if restoring else None)
+    return True
+
+
+def _changed(stored, item, tags):
+    if any(getattr(stored, name) != getattr(item, name) for name in FORM_FIELDS):
+        return True
+    current = TaggedItem.objects.filter(content_object=stored).values_list("tag_id", flat=True)
+    return set(current) != {tag.pk for tag in tags}
+
+
+def _retire_slug(item, old_slug):
+    ItemOldSlug.objects.filter(slug=item.slug, item=item).delete()  # its own, taken back
+    ItemOldSlug.objects.create(item=item, slug=old_slug)
+
+
+def _deleted_places(item):
+    """Where the item stood when it was last deleted, or None."""
+    deletion = (
+        Item.history.filter(id=item.pk, history_type="-", places__isnull=False)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return Places.from_json(deletion.places) if deletion is not None else None
+
+
+def _restore_entries(item, places):
+    """The item's digest entries back, in the digests that are still there, at the positions
+    no other item took since."""
+    wanted = {(digest_id, position) for digest_id, position in places.entries}
+    digests = set(Digest.objects.filter(pk__in={d for d, _ in wanted}).values_list("pk", flat=True))
+    taken = set(
+        DigestEntry.objects.filter(digest_id__in=digests).values_list("digest_id", "position")
+    )
+    DigestEntry.objects.bulk_create(
+        DigestEntry(digest_id=digest_id, item=item, position=position)
+        for digest_id, position in sorted(wanted - taken)
+        if digest_id in digests
+    )
 
 
 @transaction.atomic
@@ -106,13 +174,20 @@ def remove_tag(queryset, tag, *, user=None, now=None):
     return _save(changed, [], user=user, reason=f"Tag removed: {tag.name}", now=now)
 
 
-def set_tags(item, tags):
+def set_tags(item, tags, *, places=None):
     """Give item exactly these tags (instances): links it keeps keep their place, new ones go
-    on top of their tag's page. An editor's save ends here (the item form, a revert), so this
-    is also where readers' cached pages of the item and its old and new tags are dropped."""
+    on top of their tag's page, or back where they stood given the places of a deleted item
+    (whose digest entries come back too). An editor's save ends here (the item form, a
+    revert), so this is also where readers' cached pages of the item and its old and new tags
+    are dropped."""
     wanted = {tag.pk: tag for tag in tags}
     current = set(TaggedItem.objects.filter(content_object=item).values_list("tag_id", flat=True))
     TaggedItem.objects.filter(content_object=item).exclude(tag_id__in=wanted).delete()
-    for tag_id in wanted.keys() - current:
+    new = wanted.keys() - current
+    stood = dict(places.links) if places else {}
+    link_at(item.pk, {tag_id: stood[tag_id] for tag_id in new if tag_id in stood})
+    for tag_id in sorted(new - stood.keys()):
         link_on_top(wanted[tag_id], [item.pk])
+    if places is not None:
+        _restore_entries(item, places)
     reader_cache.item_saved(item, current | wanted.keys())

@@ -9,6 +9,7 @@ renumbering the tag. The rules:
   no item with the tag goes on top when it is page 1 (newer) and at the bottom otherwise.
   Known items never move.
 - An item an editor tags goes on top of the tag's page.
+- A deleted item restored goes back to the positions it had (``link_at``).
 - When two neighbours leave no room between them the tag is renumbered, its order kept.
 """
 
@@ -169,4 +170,13 @@ def link_on_top(tag, item_ids):
     TaggedItem.objects.bulk_create(
         TaggedItem(tag=tag, content_object_id=pk, position=top - TOP_GAP * (count - index))
         for index, pk in enumerate(item_ids)
+    )
+
+
+def link_at(item_id, positions):
+    """Tag the item at these positions ({tag id: position}): where a deleted item stood,
+    given back when it is restored. Its neighbours then are the items around it before."""
+    TaggedItem.objects.bulk_create(
+        TaggedItem(tag_id=tag_id, content_object_id=item_id, position=position)
+        for tag_id, position in positions.items()
     )

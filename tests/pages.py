@@ -56,6 +56,7 @@ def item_form_data(item, **changes):
     """What the change form posts for item, as a browser would (CRLF line ends)."""
     data = {
         "title": item.title,
+        "slug": item.slug,
         "teaser": item.teaser.replace("\n", "\r\n"),
         "tag_names": sorted(tag.name for tag in item.tags.all()),
         "status": item.status,

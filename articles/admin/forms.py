@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from ..editing import check_schedule
-from ..models import Item, Tag
+from ..models import Item, ItemOldSlug, Tag, assign_slugs
 from ..tag_names import clean_tag_name, tag_key
 from ..tag_services import check_name_available
 from .fields import ASCII_WHITESPACE, ExactTextField, MultipleFileField, TagNamesField
@@ -33,6 +33,13 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields[
+                "slug"
+            ].help_text = "The item's URL. A changed slug keeps the old one redirecting here."
+            if self.instance.pk is None:
+                self.fields["slug"].required = False
+                self.fields["slug"].help_text = "Left empty: made from the title."
         revision = getattr(self.instance, "_history", None)
         if revision is not None and revision.tag_names is not None:
             # Restoring a revision (simple-history's form): offer its tags.
@@ -46,6 +53,36 @@ class ItemForm(forms.ModelForm):
         if not title:
             raise ValidationError("expected a title, found only spaces")
         return title
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            new = Item(title=self.cleaned_data.get("title") or "")
+            assign_slugs([new])
+            return new.slug
+        retired = ItemOldSlug.objects.filter(slug=slug).exclude(item_id=self.instance.pk)
+        retired = retired.select_related("item").first()
+        if retired is not None:
+            raise ValidationError(
+                f"expected a slug no other item had, found {slug!r}: it redirects to "
+                f"“{retired.item}”"
+            )
+        return slug
+
+    def clean_published_at(self):
+        return self._stored_if_same(self.cleaned_data.get("published_at"), "published_at")
+
+    def clean_unpublish_at(self):
+        return self._stored_if_same(self.cleaned_data.get("unpublish_at"), "unpublish_at")
+
+    def _stored_if_same(self, value, name):
+        # The admin's widget shows times to the second. An import's times have microseconds
+        # (they order the items of a batch): a time submitted as shown means the stored one,
+        # or an unchanged save would move the item after the rest of its batch.
+        stored = getattr(self.instance, name)
+        if value is not None and stored is not None and value == stored.replace(microsecond=0):
+            return stored
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .. import editing, reader_cache
-from ..history import remember_tags, revision_changes
+from ..history import remember_for_deletion, revision_changes
 from ..models import DigestEntry, Item
 from ..models.search import SearchVectorColumn, websearch_query
 from ..tag_services import find_tag, get_or_create_tag, tags_for_names
@@ -98,15 +98,13 @@ class ItemAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None:
-            fields.append("slug")  # item URLs never change once made
         if not self.has_publish_permission(request):
             fields += ["status", "published_at", "unpublish_at"]
         return fields
 
     def get_prepopulated_fields(self, request, obj=None):
-        # Only when adding: the slug is read-only afterwards. (Not the class attribute:
-        # simple-history's revert view reads that one and the form has no slug there.)
+        # Only when adding: a retitled item keeps its URL unless the editor changes the slug.
+        # (Not the class attribute: simple-history's revert view reads that one.)
         return {} if obj is not None else {"slug": ["title"]}
 
     def get_search_results(self, request, queryset, search_term):
@@ -170,32 +168,26 @@ class ItemAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         # Resolved by tag_key (aliases too): taggit's own name lookups would make duplicates.
         tags = tags_for_names(form.cleaned_data.get("tag_names", []))
-        remember_tags(obj, tags)
-        # Imports keep what an editor saved: recording who and when is what tells them.
-        obj.mark_edited(request.user)
-        super().save_model(request, obj, form, change)
-        # Here rather than in save_related: simple-history's revert view skips that one. It
-        # also drops the readers' cached pages of the item and of its old and new tags.
-        editing.set_tags(obj, tags)
+        # The tags too, here rather than in save_related: simple-history's revert view skips
+        # that one. An unchanged save writes nothing (editing.save_item says what it keeps).
+        obj._history_user = request.user
+        editing.save_item(obj, tags, user=request.user)
 
+    @transaction.atomic
     def delete_model(self, request, obj):
-        self._snapshot_tags_before_delete([obj])
+        # The deletion's revision keeps the tags and places, so restoring it gives them back.
+        remember_for_deletion([obj])
         reader_cache.items_deleted([obj])
         super().delete_model(request, obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
-        items = list(queryset.prefetch_related("tags"))
-        self._snapshot_tags_before_delete(items)
+        items = list(queryset)
+        remember_for_deletion(items)
         reader_cache.items_deleted(items)
         for item in items:
             item._history_user = request.user
             item.delete()
-
-    def _snapshot_tags_before_delete(self, items):
-        # The deletion's revision keeps the tags, so restoring it gives them back.
-        for item in items:
-            remember_tags(item, item.tags.all())
 
     # Actions ----------------------------------------------------------------------------
 

@@ -5,13 +5,13 @@ Every item written gets a revision in its history, and what the run created and 
 recorded (changes.RunChanges) so that it can be undone.
 """
 
-from django.db.models import BigIntegerField, DateTimeField, Value
-from simple_history.utils import bulk_update_with_history
+from django.db.models import Value
 
 from .. import reader_cache
-from ..models import ImportChange, Item
+from ..history import record_revisions
+from ..models import ImportChange, Item, assign_slugs
 from ..sql import copy_items, create_rows
-from ..tag_names import ascii_slug, tag_key
+from ..tag_names import tag_key
 from ..tag_pages import TagPages
 from ..tag_services import get_or_create_tags
 from .changes import WRITTEN_FIELDS, RunChanges, created_before_sql
@@ -40,23 +40,13 @@ def apply_files(pending, *, run, status, now):
                 note_update(updates, changes, item)
             file_outcomes.append((entry, item, outcome))
 
-    user = run.user if run is not None else None
-    reason = f"Import #{run.pk}" if run is not None else "Import"
-    # Every item written gets a revision: one more INSERT for the batch.
     if new_items:
-        _assign_slugs(new_items)
+        assign_slugs(new_items)
         create_rows(Item, new_items)
-        _record_created_revisions(new_items, user=user, reason=reason, when=now)
         if run is not None:
             _record_created_changes(run, new_items)
     if changed_items:
-        bulk_update_with_history(
-            list(changed_items.values()),
-            Item,
-            WRITTEN_FIELDS,
-            default_user=user,
-            default_change_reason=reason,
-        )
+        Item.objects.bulk_update(list(changed_items.values()), WRITTEN_FIELDS)
     new_ids = {item.pk for item in new_items}
 
     pairs = {(tag.pk, item.pk) for one, tag, _ in files for _, item, _ in outcomes[one.report.name]}
@@ -71,6 +61,7 @@ def apply_files(pending, *, run, status, now):
                 changes.add(ImportChange.Kind.TAG_LINKED, item=item, object_id=tag.pk)
     page.save()
     _drop_reader_pages(files, outcomes, changed_items, linked_by_file)
+    _record_revisions(run, now, new_items, changed_items, linked_by_file)
 
     entry_rows = {
         name: [(position, item.pk) for position, (_, item, _) in enumerate(rows, start=1)]
@@ -175,43 +166,14 @@ def _unique_entries(pending):
     return entries
 
 
-def _assign_slugs(items):
-    """Unique, stable ASCII slugs from titles: "-2", "-3"… when a title repeats.
-
-    Suffixes are checked by exact lookups, 50 at a time: a prefix match ("base-%") would also
-    match every longer title starting with the same words, and scan the slug index on SQLite.
-    """
-    bases = [ascii_slug(item.title, max_length=200) or "item" for item in items]
-    checked = set(bases)
-    taken = set(Item.objects.filter(slug__in=checked).values_list("slug", flat=True))
-    for item, base in zip(items, bases, strict=True):
-        slug, counter = base, 1
-        while slug in taken:
-            counter += 1
-            slug = f"{base}-{counter}"
-            if slug not in checked:
-                window = [f"{base}-{n}" for n in range(counter, counter + 50)]
-                checked.update(window)
-                taken.update(Item.objects.filter(slug__in=window).values_list("slug", flat=True))
-        taken.add(slug)
-        item.slug = slug
-
-
-def _record_created_revisions(items, *, user, reason, when):
-    """The first revision of each created item, copied by the database in one INSERT … SELECT.
-
-    What simple-history's bulk_create_with_history writes for new rows, without building a
-    Python object per revision: that was half the time of a large first import.
-    """
-    copied = [field.column for field in Item._meta.concrete_fields]
-    history = ["history_date", "history_change_reason", "history_type", "history_user_id"]
-    copy_items(
-        Item.history.model,
-        [*copied, *history],
-        items,
-        *copied,
-        Value(when, output_field=DateTimeField()),
-        Value(reason),
-        Value("+"),
-        Value(user.pk if user is not None else None, output_field=BigIntegerField()),
-    )
+def _record_revisions(run, now, new_items, changed_items, linked_by_file):
+    """Every item the batch wrote or tagged gets a revision with its tags, once its links are
+    written: one INSERT for the created items, one for the others, whatever their number."""
+    user = run.user if run is not None else None
+    reason = f"Import #{run.pk}" if run is not None else "Import"
+    record_revisions(new_items, history_type="+", when=now, user=user, reason=reason)
+    new_ids = {item.pk for item in new_items}
+    tagged = {pk for ids in linked_by_file.values() for pk in ids} - new_ids
+    only_tagged = sorted(tagged - changed_items.keys())
+    changed = [*changed_items.values(), *(Item(pk=pk) for pk in only_tagged)]
+    record_revisions(changed, history_type="~", when=now, user=user, reason=reason)

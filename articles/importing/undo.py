@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from .. import reader_cache
+from ..history import record_revisions, remember_for_deletion
 from ..models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
 from .changes import WRITTEN_FIELDS, DigestBefore, ItemBefore, kept_before, written_hash
 
@@ -113,25 +113,24 @@ def undo_run(run, *, user=None):
     for item, tag_id in plan.unlink:
         TaggedItem.objects.filter(content_object=item, tag_id=tag_id).delete()
 
-    if plan.restore:
-        restored = []
-        for item, before in plan.restore:
-            before.restore(item)
-            restored.append(item)
-            log.append(ImportChange(run=undo, kind=Kind.ITEM_RESTORED, item=item, title=item.title))
-        bulk_update_with_history(
-            restored,
-            Item,
-            WRITTEN_FIELDS,
-            default_user=user,
-            default_change_reason=reason,
-        )
+    restored = []
+    for item, before in plan.restore:
+        before.restore(item)
+        restored.append(item)
+        log.append(ImportChange(run=undo, kind=Kind.ITEM_RESTORED, item=item, title=item.title))
+    Item.objects.bulk_update(restored, WRITTEN_FIELDS)
+    # One revision, with its tags, of each item restored or untagged (and not removed).
+    removed = {item.pk for item in plan.remove}
+    revised = {item.pk: item for item, _ in plan.unlink if item.pk not in removed}
+    revised.update((item.pk, item) for item in restored)
+    record_revisions(list(revised.values()), history_type="~", when=now, user=user, reason=reason)
 
     for digest_id, before in plan.digests_restored:
         _restore_digest(digest_id, before)
     Digest.objects.filter(pk__in=plan.digests_removed).delete()
 
     if plan.remove:
+        remember_for_deletion(plan.remove)
         for item in plan.remove:
             # Read by simple-history's post_delete handler: the deletion's revision says why.
             item._change_reason = reason

@@ -2,7 +2,15 @@
 migrations do (``articles.models.Item``)."""
 
 from .imports import Digest, DigestEntry, ImportChange, ImportRun, PendingUpload
-from .items import ELLIPSIS, PARAGRAPH_SEPARATOR, Item, ItemQuerySet
+from .items import (
+    ELLIPSIS,
+    PARAGRAPH_SEPARATOR,
+    Item,
+    ItemOldSlug,
+    ItemQuerySet,
+    assign_slugs,
+    item_slug_base,
+)
 from .tags import Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
 
 __all__ = [
@@ -13,6 +21,7 @@ __all__ = [
     "ImportChange",
     "ImportRun",
     "Item",
+    "ItemOldSlug",
     "ItemQuerySet",
     "PendingUpload",
     "Tag",
@@ -20,4 +29,6 @@ __all__ = [
     "TagMerge",
     "TagOldSlug",
     "TaggedItem",
+    "assign_slugs",
+    "item_slug_base",
 ]

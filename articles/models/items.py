@@ -9,11 +9,20 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from ..history import ItemRevision
+from ..tag_names import ascii_slug
 from .tags import TaggedItem
 from .visibility import PUBLISHED, published_rule
 
 ELLIPSIS = "\u2026"
 PARAGRAPH_SEPARATOR = "\n\n"
+# Room left in a slug for the "-2", "-3"… that tell items of the same title apart.
+SLUG_BASE_LENGTH = 200
+
+
+def item_slug_base(title):
+    """The slug a title gives an item, before any suffix: ASCII (tag_names.ascii_slug, the
+    tags' own), so that <slug:> URLs match; "item" for a title with nothing to keep."""
+    return ascii_slug(title, max_length=SLUG_BASE_LENGTH) or "item"
 
 
 class ItemQuerySet(models.QuerySet):
@@ -144,3 +153,53 @@ class Item(models.Model):
         """Record an editor's change: from now on imports keep this version."""
         self.edited_by = user
         self.edited_at = when or timezone.now()
+
+
+class ItemOldSlug(models.Model):
+    """A slug an item had before an editor changed it: its URL answers with a 301 to the
+    item. No other item may take it (admin form, imports), so the old links keep their
+    promise."""
+
+    slug = models.SlugField(max_length=255)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="old_slugs")
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="articles_itemoldslug_unique_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.slug} -> {self.item_id}"
+
+
+def assign_slugs(items):
+    """Unique, stable ASCII slugs from titles (item_slug_base): "-2", "-3"… when a title
+    repeats, and never a slug another item had (it redirects there).
+
+    Suffixes are checked by exact lookups, 50 at a time: a prefix match ("base-%") would also
+    match every longer title starting with the same words, and scan the slug index on SQLite.
+    """
+    bases = [item_slug_base(item.title) for item in items]
+    checked = set(bases)
+    taken = _taken_slugs(checked)
+    for item, base in zip(items, bases, strict=True):
+        slug, counter = base, 1
+        while slug in taken:
+            counter += 1
+            slug = f"{base}-{counter}"
+            if slug not in checked:
+                window = [f"{base}-{n}" for n in range(counter, counter + 50)]
+                checked.update(window)
+                taken.update(_taken_slugs(window))
+        taken.add(slug)
+        item.slug = slug
+
+
+def _taken_slugs(slugs):
+    """Of slugs, those an item has, or had before an editor changed it (they redirect)."""
+    slugs = list(slugs)
+    taken = set(Item.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    taken.update(ItemOldSlug.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return taken

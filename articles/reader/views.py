@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import reader_cache as cache
-from ..models import Item
+from ..models import Item, ItemOldSlug
 from ..tag_services import FoundBy
 from . import queries, search
 from .filters import WIRE, SearchFilterSet, TagPageFilterSet
@@ -186,6 +186,20 @@ class ItemView(PublicPageMixin, DetailView):
     def get_queryset(self):
         return Item.objects.published().with_tags()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A slug the item had before an editor changed it: 301 to its page. Only a miss
+            # looks there, so a current slug costs no extra query.
+            old = ItemOldSlug.objects.filter(
+                slug=kwargs["slug"], item__in=Item.objects.published()
+            ).select_related("item")
+            old = old.first()
+            if old is None:
+                raise
+            return HttpResponsePermanentRedirect(_with_query(request, old.item))
+
     def get_page_title(self):
         return self.object.title
 
@@ -249,6 +263,6 @@ def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
 
 
-def _with_query(request, tag):
-    url = tag.get_absolute_url()
+def _with_query(request, page):
+    url = page.get_absolute_url()
     return f"{url}?{request.GET.urlencode()}" if request.GET else url

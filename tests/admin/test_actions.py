@@ -194,6 +194,7 @@ class TestScheduling:
             reverse("admin:articles_item_change", args=[item.pk]),
             {
                 "title": "One",
+                "slug": item.slug,
                 "teaser": item.teaser,
                 "status": "published",
                 "published_at_0": f"{start:%Y-%m-%d}",
@@ -213,7 +214,7 @@ class TestScheduling:
 
         client.post(
             reverse("admin:articles_item_change", args=[item.pk]),
-            {"title": "One", "teaser": item.teaser, "status": "published"},
+            {"title": "One", "slug": item.slug, "teaser": item.teaser, "status": "published"},
         )
 
         item.refresh_from_db()

@@ -22,6 +22,7 @@ def item():
 def save_form(client, item, **changes):
     data = {
         "title": item.title,
+        "slug": item.slug,
         "teaser": item.teaser,
         "tag_names": tag_names(item),
         "status": item.status,
@@ -95,6 +96,7 @@ def test_an_item_is_restored_to_an_earlier_revision_with_its_tags(client, editor
     form = form_page.context["adminform"].form
     data = {
         "title": form.initial["title"],
+        "slug": form.initial["slug"],
         "teaser": form.initial["teaser"],
         "tag_names": form.initial["tag_names"],
         "status": form.initial["status"],
@@ -125,6 +127,7 @@ def test_a_deleted_item_is_listed_and_can_be_restored(client, editor, item):
         restore_url,
         {
             "title": form.initial["title"],
+            "slug": form.initial["slug"],
             "teaser": form.initial["teaser"],
             "tag_names": form.initial["tag_names"],
             "status": "draft",

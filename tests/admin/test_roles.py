@@ -107,7 +107,9 @@ def test_changing_items_without_the_publish_permission_leaves_publishing_alone(c
     url = reverse("admin:articles_item_change", args=[item.pk])
 
     page = client.get(url).text
-    client.post(url, {"title": "Retitled", "teaser": item.teaser, "status": "published"})
+    client.post(
+        url, {"title": "Retitled", "slug": item.slug, "teaser": item.teaser, "status": "published"}
+    )
     listing = client.get(reverse("admin:articles_item_changelist")).text
 
     assert 'name="status"' not in page
