@@ -1,0 +1,117 @@
+"""Editors change an item's slug; the old URL answers a 301 to the new one, and no other item
+ever takes an old slug."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Item, ItemOldSlug
+from tests.factories import draft, import_digest, make_item
+from tests.pages import item_form_data
+from tests.reader.cache_support import (  # noqa: F401
+    reader_cache_fixture,
+    reader_fixture,
+    warm,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def change(client, item, **changes):
+    return client.post(
+        reverse("admin:articles_item_change", args=[item.pk]), item_form_data(item, **changes)
+    )
+
+
+def test_a_new_slug_redirects_the_old_url_to_it(client, editor):
+    item = make_item("Kim meets Putin", "Korea")
+
+    assert change(client, item, slug="kim-and-putin-meet").status_code == 302
+
+    item.refresh_from_db()
+    assert item.slug == "kim-and-putin-meet"
+    assert client.get("/items/kim-and-putin-meet/").status_code == 200
+    response = client.get("/items/kim-meets-putin/?utm=x")
+    assert (response.status_code, response["Location"]) == (301, "/items/kim-and-putin-meet/?utm=x")
+    revision = item.history.latest()
+    assert (revision.slug, revision.tag_names) == ("kim-and-putin-meet", ["Korea"])
+
+
+def test_every_old_slug_redirects_and_taking_one_back_makes_it_current(client, editor):
+    item = make_item("Kim meets Putin", "Korea")
+    change(client, item, slug="second")
+    item.refresh_from_db()
+    change(client, item, slug="third")
+    item.refresh_from_db()
+    change(client, item, slug="kim-meets-putin")
+
+    assert sorted(ItemOldSlug.objects.values_list("slug", flat=True)) == ["second", "third"]
+    for old in ("second", "third"):
+        assert client.get(f"/items/{old}/")["Location"] == "/items/kim-meets-putin/"
+    assert client.get("/items/kim-meets-putin/").status_code == 200
+
+
+def test_another_items_old_slug_is_refused(client, editor):
+    first = make_item("First story", "Korea")
+    change(client, first, slug="first-story-renamed")
+    second = make_item("Second story", "Korea")
+
+    response = change(client, second, slug="first-story")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"] == [
+        "expected a slug no other item had, found 'first-story': it redirects to “First story”"
+    ]
+    assert Item.objects.get(pk=second.pk).slug == "second-story"
+
+
+def test_a_slug_another_item_has_is_refused(client, editor):
+    make_item("First story", "Korea")
+    second = make_item("Second story", "Korea")
+
+    response = change(client, second, slug="first-story")
+
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+
+
+def test_an_import_never_gives_a_new_item_an_old_slug(client, editor):
+    item = make_item("Kim meets Putin", "Korea")
+    change(client, item, slug="kim-and-putin-meet")
+
+    import_digest("000_korea.txt", "Korea", "Kim meets Putin again", "Kim meets Putin!")
+
+    assert Item.objects.get(title="Kim meets Putin!").slug == "kim-meets-putin-2"
+
+
+def test_an_old_slug_of_an_item_readers_cannot_see_is_not_found(client, editor):
+    item = draft("Kim meets Putin", "Korea")
+    change(client, item, slug="kim-and-putin-meet")
+    client.logout()
+
+    assert client.get("/items/kim-meets-putin/").status_code == 404
+
+
+def test_a_slug_left_empty_on_a_new_item_is_made_from_the_title(client, editor):
+    make_item("Made by hand", "Korea")
+
+    response = client.post(
+        reverse("admin:articles_item_add"),
+        {"title": "Made by hand", "slug": "", "teaser": "Text.", "status": "draft"},
+    )
+
+    assert response.status_code == 302
+    assert Item.objects.filter(title="Made by hand").order_by("pk").last().slug == "made-by-hand-2"
+
+
+@pytest.mark.usefixtures("reader_cache")
+def test_a_cached_page_of_the_old_url_is_dropped(
+    client, editor, reader, django_capture_on_commit_callbacks
+):
+    item = make_item("Kim meets Putin")  # no tag whose version would drop its page too
+    warm(reader, "/items/kim-meets-putin/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change(client, item, slug="kim-and-putin-meet")
+
+    assert reader.get("/items/kim-meets-putin/").status_code == 301
+    assert reader.get("/items/kim-and-putin-meet/").status_code == 200
