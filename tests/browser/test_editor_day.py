@@ -1,4 +1,5 @@
-"""An editor's day in a real Chromium: find, retitle, tag, publish, then an import keeps it."""
+"""An editor's day in a real Chromium: find, retitle, tag, publish, then an import keeps it;
+a save without changes and a revert leave the public pages as they were."""
 
 import re
 
@@ -6,7 +7,7 @@ import pytest
 
 from articles.models import Item, Tag
 from tests.browser.steps import log_in, pick_tag
-from tests.factories import SEED_PAGE_1, digest_text, make_user
+from tests.factories import SEED_PAGE_1, digest_text, make_user, seed_titles
 from tests.pages import run_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,4 +65,47 @@ def test_an_editors_day(page, tmp_path, console_errors):
     item.refresh_from_db()
     assert (item.title, item.status) == (RETITLED, "published")
     assert "A newer wire text" not in item.teaser
+
+    # Publish the whole page, then look at what readers see.
+    page.goto("/admin/articles/item/")
+    page.check("#action-toggle")
+    page.select_option("select[name=action]", "publish")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist .success")
+    before = public_texts(page)
+
+    # Open an item in the middle of the page and save it without changing anything.
+    middle = Item.objects.get(title=seed_titles(SEED_PAGE_1)[4])
+    revisions = middle.history.count()
+    page.goto(f"/admin/articles/item/{middle.pk}/change/")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    assert public_texts(page) == before
+    assert middle.history.count() == revisions
+
+    # Retitle it, then revert to the revision before from its history.
+    page.goto(f"/admin/articles/item/{middle.pk}/change/")
+    page.fill("#id_title", "A title that will not stay")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    assert public_texts(page) != before
+    published = middle.history.filter(history_change_reason="Published").get()
+    page.goto(f"/admin/articles/item/{middle.pk}/history/")
+    page.click(f"a[href$='/history/{published.history_id}/']")
+    page.click("input[name=_save][value=Revert]")
+    page.wait_for_selector(".messagelist .success")
+    assert public_texts(page) == before
     assert [(m.text, m.location) for m in console_errors] == []
+
+
+def public_texts(page):
+    """The text of the tag page and of the home page, as a new reader sees them (no cookie,
+    nothing in the browser's cache: the editor's tab keeps public pages for a minute)."""
+    reader = page.context.browser.new_context(base_url=page.url.split("/admin/")[0])
+    tab = reader.new_page()
+    texts = []
+    for path in ("/tags/north-korea/", "/"):
+        tab.goto(path)
+        texts.append(tab.locator("main").inner_text())
+    reader.close()
+    return texts
