@@ -73,6 +73,18 @@ def item_form_data(item, **changes):
     return data
 
 
+def revision_form_data(form, **changes):
+    """What a revision's form (a revert, a restore) posts with the values it shows."""
+    data = {name: form.initial[name] for name in ("title", "slug", "teaser", "tag_names", "status")}
+    published_at = form.initial.get("published_at")
+    if published_at is not None:
+        local = timezone.localtime(published_at)
+        data["published_at_0"] = f"{local:%Y-%m-%d}"
+        data["published_at_1"] = f"{local:%H:%M:%S}"
+    data.update(changes)
+    return data
+
+
 def tag_form_data(tag, **changes):
     """What the tag change form posts: its fields and one empty alias row."""
     data = {

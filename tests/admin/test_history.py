@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from articles.models import ImportRun, Item
 from tests.factories import import_digest, tag_names
+from tests.pages import revision_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -93,17 +94,7 @@ def test_an_item_is_restored_to_an_earlier_revision_with_its_tags(client, editor
 
     form_page = client.get(url)
     assert form_page.context["adminform"].form.initial["tag_names"] == ["Asia", "Europe"]
-    form = form_page.context["adminform"].form
-    data = {
-        "title": form.initial["title"],
-        "slug": form.initial["slug"],
-        "teaser": form.initial["teaser"],
-        "tag_names": form.initial["tag_names"],
-        "status": form.initial["status"],
-        "published_at_0": f"{item.published_at:%Y-%m-%d}",
-        "published_at_1": f"{item.published_at:%H:%M:%S}",
-    }
-    client.post(url, data)
+    client.post(url, revision_form_data(form_page.context["adminform"].form))
 
     item.refresh_from_db()
     assert item.title == "Second title"
@@ -123,16 +114,7 @@ def test_a_deleted_item_is_listed_and_can_be_restored(client, editor, item):
     restore_url = re.search(r'<a href="([^"]+/history/\d+/)">Wire title</a>', listing).group(1)
     form = client.get(restore_url).context["adminform"].form
     assert form.initial["tag_names"] == ["Asia", "Climate change"]
-    client.post(
-        restore_url,
-        {
-            "title": form.initial["title"],
-            "slug": form.initial["slug"],
-            "teaser": form.initial["teaser"],
-            "tag_names": form.initial["tag_names"],
-            "status": "draft",
-        },
-    )
+    client.post(restore_url, revision_form_data(form, status="draft"))
 
     restored = Item.objects.get()
     assert (restored.pk, restored.title, restored.teaser) == (

@@ -6,12 +6,11 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from articles.importing import undo_run
 from articles.models import DigestEntry, ImportRun, Item, Tag, TaggedItem
 from tests.factories import SEED_PAGE_1, SEED_PAGE_2, import_digest, seed_titles, tag_names
-from tests.pages import item_form_data, run_command
+from tests.pages import item_form_data, revision_form_data, run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -38,17 +37,7 @@ def places(item_id):
 
 def post_as_shown(client, url):
     """Post a revision's form (revert or restore) with the values it shows, as a browser."""
-    form = client.get(url).context["adminform"].form
-    published_at = timezone.localtime(form.initial["published_at"])
-    data = {
-        "title": form.initial["title"],
-        "slug": form.initial["slug"],
-        "teaser": form.initial["teaser"],
-        "tag_names": form.initial["tag_names"],
-        "status": form.initial["status"],
-        "published_at_0": f"{published_at:%Y-%m-%d}",
-        "published_at_1": f"{published_at:%H:%M:%S}",
-    }
+    data = revision_form_data(client.get(url).context["adminform"].form)
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
 
