@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from . import reader_cache
-from .models import Digest, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
+from .history import record_revisions
+from .models import Digest, Item, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
 from .tag_names import tag_key
 
 # --- Finding -------------------------------------------------------------------------------
@@ -289,4 +290,13 @@ def merge_tags(*, sources, target, actor=None):
         actor=actor,
     )
     Tag.objects.filter(pk__in=source_ids).delete()
+    # Each item of a source has a revision with its tags after the merge.
+    merged_items = sorted({pk for ids in items_by_source.values() for pk in ids})
+    record_revisions(
+        [Item(pk=pk) for pk in merged_items],
+        history_type="~",
+        when=merge.merged_at,
+        user=actor,
+        reason=f"Tags merged into {target.name}"[:100],
+    )
     return merge

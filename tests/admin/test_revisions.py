@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles.importing import undo_run
 from articles.models import DigestEntry, ImportRun, Item, Tag, TaggedItem
+from articles.tag_services import merge_tags
 from tests.factories import SEED_PAGE_1, SEED_PAGE_2, import_digest, seed_titles, tag_names
 from tests.pages import item_form_data, revision_form_data, run_command
 
@@ -106,6 +107,23 @@ class TestEveryRevisionRecordsTheTags:
         assert latest_tags(item) == [KOREA]
         deletion = History.objects.get(id=created.pk, history_type="-")
         assert deletion.tag_names == ["Russia"]
+
+    def test_a_merge_records_them_on_every_item_it_moved(self, editor):
+        import_digest("000_dprk.txt", "DPRK", "First", "Second")
+        import_digest("000_korea.txt", KOREA, "Second", "Third")
+        dprk, korea = Tag.objects.get(name="DPRK"), Tag.objects.get(name=KOREA)
+
+        merge_tags(sources=[dprk], target=korea, actor=editor)
+
+        for title in ("First", "Second"):
+            latest = revisions(Item.objects.get(title=title)).last()
+            assert (latest.tag_names, latest.history_change_reason, latest.history_user) == (
+                [KOREA],
+                f"Tags merged into {KOREA}",
+                editor,
+            )
+        third = Item.objects.get(title="Third")
+        assert revisions(third).last().history_change_reason.startswith("Import")
 
     def test_names_are_recorded_a_to_z_by_code_point(self, seeded):
         title = seed_titles(SEED_PAGE_1)[0]
