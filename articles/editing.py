@@ -54,7 +54,10 @@ def save_item(item, tags, *, user):
         _retire_slug(item, stored.slug)
         reader_cache.items_edited([stored])  # the page cached under the old URL
     item.save()
-    set_tags(item, tags, places=_deleted_places(item) if restoring else None)
+    places = _deleted_places(item) if restoring else None
+    set_tags(item, tags, places=places)
+    if places is not None:
+        _restore_old_slugs(item, places)
     return True
 
 
@@ -63,6 +66,16 @@ def _changed(stored, item, tags):
         return True
     current = TaggedItem.objects.filter(content_object=stored).values_list("tag_id", flat=True)
     return set(current) != {tag.pk for tag in tags}
+
+
+def _restore_old_slugs(item, places):
+    """The slugs the item had before it was deleted redirect to it again, unless another
+    item took one since."""
+    taken = set(Item.objects.filter(slug__in=places.old_slugs).values_list("slug", flat=True))
+    ItemOldSlug.objects.bulk_create(
+        (ItemOldSlug(item=item, slug=slug) for slug in places.old_slugs if slug not in taken),
+        ignore_conflicts=True,
+    )
 
 
 def _retire_slug(item, old_slug):

@@ -36,16 +36,18 @@ class ItemRevision(models.Model):
 
 @dataclass(frozen=True)
 class Places:
-    """Where an item stood when it was deleted: (tag id, position) on each tag page and
-    (digest id, position) of each digest entry."""
+    """Where an item stood when it was deleted: (tag id, position) on each tag page,
+    (digest id, position) of each digest entry, and the slugs it had before (they redirect)."""
 
     links: tuple[tuple[int, int], ...]
     entries: tuple[tuple[int, int], ...]
+    old_slugs: tuple[str, ...] = ()
 
     def to_json(self):
         return {
             "links": [list(row) for row in self.links],
             "entries": [list(row) for row in self.entries],
+            "old_slugs": list(self.old_slugs),
         }
 
     @classmethod
@@ -54,6 +56,7 @@ class Places:
         return cls(
             links=tuple((tag_id, position) for tag_id, position in data.get("links", [])),
             entries=tuple((digest_id, position) for digest_id, position in data.get("entries", [])),
+            old_slugs=tuple(data.get("old_slugs", [])),
         )
 
 
@@ -63,9 +66,9 @@ def remember_tags(item, tags):
 
 
 def remember_for_deletion(items):
-    """The deletion revisions of the items (deleted next) keep their tags and places: three
+    """The deletion revisions of the items (deleted next) keep their tags and places: four
     queries whatever the number of items."""
-    from .models import DigestEntry, TaggedItem
+    from .models import DigestEntry, ItemOldSlug, TaggedItem
 
     by_pk = {item.pk: item for item in items}
     names = {pk: [] for pk in by_pk}
@@ -80,9 +83,14 @@ def remember_for_deletion(items):
     rows = DigestEntry.objects.filter(item_id__in=list(by_pk)).order_by("digest_id")
     for pk, digest_id, position in rows.values_list("item_id", "digest_id", "position"):
         entries[pk].append((digest_id, position))
+    old_slugs = {pk: [] for pk in by_pk}
+    rows = ItemOldSlug.objects.filter(item_id__in=list(by_pk)).order_by("slug")
+    for pk, slug in rows.values_list("item_id", "slug"):
+        old_slugs[pk].append(slug)
     for pk, item in by_pk.items():
         item._history_tag_names = sorted(names[pk])
-        item._history_places = Places(tuple(links[pk]), tuple(entries[pk])).to_json()
+        places = Places(tuple(links[pk]), tuple(entries[pk]), tuple(old_slugs[pk]))
+        item._history_places = places.to_json()
 
 
 def _record_extras(sender, instance, history_instance, **kwargs):

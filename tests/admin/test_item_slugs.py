@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Item, ItemOldSlug
 from tests.factories import draft, import_digest, make_item
-from tests.pages import item_form_data
+from tests.pages import item_form_data, revision_form_data
 from tests.reader.cache_support import (  # noqa: F401
     reader_cache_fixture,
     reader_fixture,
@@ -115,3 +115,31 @@ def test_a_cached_page_of_the_old_url_is_dropped(
 
     assert reader.get("/items/kim-meets-putin/").status_code == 301
     assert reader.get("/items/kim-and-putin-meet/").status_code == 200
+
+
+def test_reverting_to_a_revision_gives_back_its_slug_and_the_newer_one_redirects(client, editor):
+    item = make_item("Kim meets Putin", "Korea")
+    change(client, item, tag_names=["Korea", "Russia"])  # a revision to go back to
+    before = item.history.latest()
+    change(client, item, slug="kim-and-putin-meet")
+
+    url = reverse("admin:articles_item_simple_history", args=[item.pk, before.history_id])
+    client.post(url, revision_form_data(client.get(url).context["adminform"].form))
+
+    item.refresh_from_db()
+    assert item.slug == "kim-meets-putin"
+    assert client.get("/items/kim-and-putin-meet/")["Location"] == "/items/kim-meets-putin/"
+    assert list(ItemOldSlug.objects.values_list("slug", flat=True)) == ["kim-and-putin-meet"]
+
+
+def test_a_deleted_item_restored_keeps_its_old_slugs(client, editor):
+    item = make_item("Kim meets Putin", "Korea")
+    change(client, item, slug="kim-and-putin-meet")
+    client.post(reverse("admin:articles_item_delete", args=[item.pk]), {"post": "yes"})
+    assert not ItemOldSlug.objects.exists()
+    deletion = item.history.filter(history_type="-").get()
+
+    url = reverse("admin:articles_item_simple_history", args=[item.pk, deletion.history_id])
+    client.post(url, revision_form_data(client.get(url).context["adminform"].form))
+
+    assert client.get("/items/kim-meets-putin/")["Location"] == "/items/kim-and-putin-meet/"
