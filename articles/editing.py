@@ -6,16 +6,30 @@ whatever the number of items. A save that changes nothing writes nothing. The ad
 actions and forms call these; they hold no logic of their own.
 """
 
+import re
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import reader_cache
 from .history import Places, record_revisions, remember_tags
-from .models import Digest, DigestEntry, Item, ItemOldSlug, TaggedItem
+from .models import (
+    FALLBACK_SLUG,
+    Digest,
+    DigestEntry,
+    Item,
+    ItemOldSlug,
+    TaggedItem,
+    assign_slugs,
+    item_slug_base,
+)
 from .tag_pages import link_at, link_on_top
 
 EDIT_FIELDS = ["edited_by", "edited_at", "updated_at"]
+_FALLBACK = re.compile(rf"{FALLBACK_SLUG}(-[0-9]+)?")
 # What an editor's form can change: compared with the stored item to tell an unchanged save.
 FORM_FIELDS = [field.attname for field in Item._meta.concrete_fields if field.editable]
 
@@ -204,3 +218,40 @@ def set_tags(item, tags, *, places=None):
     if places is not None:
         _restore_entries(item, places)
     reader_cache.item_saved(item, current | wanted.keys())
+
+
+@dataclass(frozen=True)
+class NewSlug:
+    item: Item
+    old: str
+    new: str
+
+
+def make_slugs_readable(*, user=None, dry_run=False):
+    """Give a readable slug to every item whose slug is the fallback ("item", "item-2"…) made
+    when its title had nothing a slug could keep, where its title now gives one (e.g. once
+    slugs transliterate). The old slugs redirect (ItemOldSlug) and each item gets a revision;
+    a few queries whatever the number of items. Returns what changed (or would, dry_run)."""
+    now = timezone.now()
+    with transaction.atomic():
+        fallbacks = Item.objects.filter(
+            Q(slug=FALLBACK_SLUG) | Q(slug__startswith=f"{FALLBACK_SLUG}-")
+        ).only("id", "title", "slug")
+        items = [
+            item
+            for item in fallbacks.order_by("pk")
+            if _FALLBACK.fullmatch(item.slug) and item_slug_base(item.title) != FALLBACK_SLUG
+        ]
+        old = {item.pk: item.slug for item in items}
+        assign_slugs(items)
+        changes = [NewSlug(item, old[item.pk], item.slug) for item in items]
+        if dry_run or not items:
+            transaction.set_rollback(True)
+            return changes
+        reader_cache.items_edited([Item(pk=pk, slug=slug) for pk, slug in old.items()])
+        Item.objects.bulk_update(items, ["slug"])
+        ItemOldSlug.objects.bulk_create(
+            ItemOldSlug(item=change.item, slug=change.old, retired_at=now) for change in changes
+        )
+        record_revisions(items, history_type="~", when=now, user=user, reason="Readable slug")
+        return changes

@@ -4,6 +4,7 @@ migrations do (``articles.models.Item``)."""
 from .imports import Digest, DigestEntry, ImportChange, ImportRun, PendingUpload
 from .items import (
     ELLIPSIS,
+    FALLBACK_SLUG,
     PARAGRAPH_SEPARATOR,
     Item,
     ItemOldSlug,
@@ -15,6 +16,7 @@ from .tags import Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
 
 __all__ = [
     "ELLIPSIS",
+    "FALLBACK_SLUG",
     "PARAGRAPH_SEPARATOR",
     "Digest",
     "DigestEntry",

@@ -17,12 +17,14 @@ ELLIPSIS = "\u2026"
 PARAGRAPH_SEPARATOR = "\n\n"
 # Room left in a slug for the "-2", "-3"… that tell items of the same title apart.
 SLUG_BASE_LENGTH = 200
+# The slug of a title with nothing a slug can keep (editing.make_slugs_readable fixes them).
+FALLBACK_SLUG = "item"
 
 
 def item_slug_base(title):
     """The slug a title gives an item, before any suffix: ASCII (tag_names.ascii_slug, the
     tags' own), so that <slug:> URLs match; "item" for a title with nothing to keep."""
-    return ascii_slug(title, max_length=SLUG_BASE_LENGTH) or "item"
+    return ascii_slug(title, max_length=SLUG_BASE_LENGTH) or FALLBACK_SLUG
 
 
 class ItemQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Item, ItemOldSlug
 from tests.factories import draft, import_digest, make_item
-from tests.pages import item_form_data, revision_form_data
+from tests.pages import item_form_data, revision_form_data, run_command
 from tests.reader.cache_support import (  # noqa: F401
     reader_cache_fixture,
     reader_fixture,
@@ -143,3 +143,37 @@ def test_a_deleted_item_restored_keeps_its_old_slugs(client, editor):
     client.post(url, revision_form_data(client.get(url).context["adminform"].form))
 
     assert client.get("/items/kim-meets-putin/")["Location"] == "/items/kim-and-putin-meet/"
+
+
+class TestFallbackSlugs:
+    """Items whose title gave no slug got "item", "item-2"…; the command gives them the slug
+    their title gives now (as once slugs transliterate), the old addresses redirecting."""
+
+    def test_the_command_fixes_them_and_the_old_addresses_redirect(self, client):
+        fixable = make_item("Kim meets Putin", "Korea", slug="item")
+        hopeless = make_item("!!!", "Korea", slug="item-2")
+        chosen = make_item("Item of the day", "Korea", slug="item-news")
+
+        out, _ = run_command("fix_item_slugs")
+
+        assert out.strip().endswith("1 item got a readable slug.")
+        slugs = dict(Item.objects.values_list("pk", "slug"))
+        assert slugs == {
+            fixable.pk: "kim-meets-putin",
+            hopeless.pk: "item-2",
+            chosen.pk: "item-news",
+        }
+        assert client.get("/items/item/")["Location"] == "/items/kim-meets-putin/"
+        assert fixable.history.latest().history_change_reason == "Readable slug"
+
+    def test_a_dry_run_says_what_would_change_and_writes_nothing(self):
+        make_item("Kim meets Putin", "Korea", slug="item")
+
+        out, _ = run_command("fix_item_slugs", "--dry-run")
+
+        assert out.splitlines() == [
+            "/items/item/ -> /items/kim-meets-putin/",
+            "1 item would get a readable slug.",
+        ]
+        assert Item.objects.get().slug == "item"
+        assert not ItemOldSlug.objects.exists()
