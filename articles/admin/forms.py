@@ -33,13 +33,12 @@ class ItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "slug" in self.fields:
-            self.fields[
-                "slug"
-            ].help_text = "The item's URL. A changed slug keeps the old one redirecting here."
-            if self.instance.pk is None:
-                self.fields["slug"].required = False
-                self.fields["slug"].help_text = "Left empty: made from the title."
+        slug = self.fields.get("slug")
+        if slug is not None and self.instance.pk is None:
+            slug.required = False
+            slug.help_text = "Left empty: made from the title."
+        elif slug is not None:
+            slug.help_text = "The item's address. The old one redirects to a new one."
         revision = getattr(self.instance, "_history", None)
         if revision is not None and revision.tag_names is not None:
             # Restoring a revision (simple-history's form): offer its tags.
@@ -60,8 +59,12 @@ class ItemForm(forms.ModelForm):
             new = Item(title=self.cleaned_data.get("title") or "")
             assign_slugs([new])
             return new.slug
-        retired = ItemOldSlug.objects.filter(slug=slug).exclude(item_id=self.instance.pk)
-        retired = retired.select_related("item").first()
+        retired = (
+            ItemOldSlug.objects.filter(slug=slug)
+            .exclude(item_id=self.instance.pk)
+            .select_related("item")
+            .first()
+        )
         if retired is not None:
             raise ValidationError(
                 f"expected a slug no other item had, found {slug!r}: it redirects to "

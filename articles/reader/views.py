@@ -192,10 +192,11 @@ class ItemView(PublicPageMixin, DetailView):
         except Http404:
             # A slug the item had before an editor changed it: 301 to its page. Only a miss
             # looks there, so a current slug costs no extra query.
-            old = ItemOldSlug.objects.filter(
-                slug=kwargs["slug"], item__in=Item.objects.published()
-            ).select_related("item")
-            old = old.first()
+            old = (
+                ItemOldSlug.objects.filter(slug=kwargs["slug"], item__in=Item.objects.published())
+                .select_related("item")
+                .first()
+            )
             if old is None:
                 raise
             return HttpResponsePermanentRedirect(_with_query(request, old.item))
