@@ -28,6 +28,7 @@ from .paginators import EstimatedCountPaginator
 # Where an item came from and who touched it: shown read-only, never edited.
 PROVENANCE_FIELDS = [
     "provenance",
+    "old_addresses",
     "import_runs",
     "imported_at",
     "edited_by",
@@ -145,6 +146,17 @@ class ItemAdmin(SimpleHistoryAdmin):
                 "<li>{} — {}, page {}, position {}</li>",
                 ((e.digest.name, e.digest.tag_name, e.digest.page, e.position) for e in entries),
             ),
+        )
+
+    @admin.display(description="old addresses")
+    def old_addresses(self, item):
+        # Only the change form shows it: one query there, none in the list.
+        slugs = item.old_slugs.values_list("slug", flat=True) if item.pk else []
+        paths = [(reverse("articles:item", kwargs={"slug": slug}),) for slug in slugs]
+        if not paths:
+            return "—"
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{} (redirects here)</li>", paths)
         )
 
     @admin.display(description="import runs")

@@ -177,3 +177,12 @@ class TestFallbackSlugs:
         ]
         assert Item.objects.get().slug == "item"
         assert not ItemOldSlug.objects.exists()
+
+
+def test_the_change_form_lists_the_old_addresses(client, editor):
+    item = make_item("Kim meets Putin", "Korea")
+    change(client, item, slug="kim-and-putin-meet")
+
+    page = client.get(reverse("admin:articles_item_change", args=[item.pk])).text
+
+    assert "<li>/items/kim-meets-putin/ (redirects here)</li>" in page
