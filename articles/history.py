@@ -5,11 +5,12 @@ Taggit's manager is no ManyToManyField, so simple-history cannot track tags itse
 revision records the names of the item's tags as they are once the write is done:
 
 - a single save (the admin's form, a revert) is told them by ``remember_tags``;
-- bulk paths (imports, bulk actions, undo) write their revisions with ``record_revisions``:
-  one INSERT … SELECT for all the items, the names read by the database from the links;
+- bulk paths (imports, bulk actions, an import's undo, a tag merge) write their revisions
+  with ``record_revisions``: one INSERT … SELECT for all the items, the names read by the
+  database from the links;
 - a deletion (``remember_for_deletion``) also keeps the item's *places*: its position on
-  each tag page and its entries in the digests, so that restoring it puts it back where it
-  was (``editing.save_item``).
+  each tag page, its entries in the digests and its old slugs, so that restoring it puts it
+  back where it was (``editing.save_item``).
 """
 
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from simple_history.signals import pre_create_historical_record
 class ItemRevision(models.Model):
     """The extra columns of each item revision.
 
-    tag_names: its tags' names, A to Z by code point. None only on revisions written before
-    every path recorded them (migration 0008), which then say nothing about tags.
+    tag_names: its tags' names, A to Z by code point. None only on revisions that imports,
+    bulk actions and undos wrote before they recorded tags (before migration 0008): those say
+    nothing about tags, and reverting to one leaves the item's tags as they are.
     places: on a deletion's revision, where the item stood (``Places.to_json``)."""
 
     tag_names = models.JSONField(null=True, blank=True)
