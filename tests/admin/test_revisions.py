@@ -5,6 +5,8 @@ deleted item restored stands where it stood, so the seeds export back byte for b
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.importing import undo_run
@@ -74,6 +76,18 @@ class TestEveryRevisionRecordsTheTags:
             f"Import #{run.pk}",
             [KOREA, "Russia"],
         )
+
+    def test_revisions_of_items_an_import_tags_cost_the_same_for_2_or_10(self):
+        def queries(count):
+            titles = [f"Story {count} {n}" for n in range(count)]
+            import_digest(f"000_first_{count}.txt", f"First {count}", *titles)
+            with CaptureQueriesContext(connection) as captured:
+                import_digest(f"000_second_{count}.txt", f"Second {count}", *titles)
+            for item in Item.objects.filter(title__in=titles):
+                assert latest_tags(item) == [f"First {count}", f"Second {count}"]
+            return len(captured)
+
+        assert queries(2) == queries(10)
 
     def test_bulk_actions_record_them(self, client, editor, seeded):
         item = Item.objects.first()
