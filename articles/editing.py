@@ -75,6 +75,16 @@ def save_item(item, tags, *, user):
     return True
 
 
+PUBLISHING_FIELDS = ["status", "published_at", "unpublish_at"]
+
+
+def keep_publishing(item):
+    """Give item its stored status and times (an item deleted since keeps its own)."""
+    stored = Item.objects.filter(pk=item.pk).values(*PUBLISHING_FIELDS).first()
+    for name, value in (stored or {}).items():
+        setattr(item, name, value)
+
+
 def _changed(stored, item, tags):
     if any(getattr(stored, name) != getattr(item, name) for name in FORM_FIELDS):
         return True
@@ -138,9 +148,8 @@ def publish_items(queryset, *, user=None, now=None):
         if item.unpublish_at is not None and item.unpublish_at <= now:
             item.unpublish_at = None
         changed.append(item)
-    fields = ["status", "published_at", "unpublish_at"]
     reader_cache.items_edited(changed)
-    return _save(changed, fields, user=user, reason="Published", now=now)
+    return _save(changed, PUBLISHING_FIELDS, user=user, reason="Published", now=now)
 
 
 @transaction.atomic
@@ -176,9 +185,8 @@ def schedule_items(queryset, *, publish_at, unpublish_at=None, user=None, now=No
         if (item.status, item.published_at, item.unpublish_at) != wanted:
             item.status, item.published_at, item.unpublish_at = wanted
             changed.append(item)
-    fields = ["status", "published_at", "unpublish_at"]
     reader_cache.items_edited(changed)
-    return _save(changed, fields, user=user, reason="Scheduled", now=now)
+    return _save(changed, PUBLISHING_FIELDS, user=user, reason="Scheduled", now=now)
 
 
 @transaction.atomic

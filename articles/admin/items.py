@@ -183,6 +183,10 @@ class ItemAdmin(SimpleHistoryAdmin):
         # The tags too, here rather than in save_related: simple-history's revert view skips
         # that one. An unchanged save writes nothing (editing.save_item says what it keeps).
         obj._history_user = request.user
+        if change and not self.has_publish_permission(request):
+            # A revert's item carries its revision's publishing, which this editor's form does
+            # not show: it stays as stored, or reverting would publish or unpublish.
+            editing.keep_publishing(obj)
         editing.save_item(obj, tags, user=request.user)
 
     @transaction.atomic

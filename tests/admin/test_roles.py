@@ -119,6 +119,26 @@ def test_changing_items_without_the_publish_permission_leaves_publishing_alone(c
     assert 'value="add_tag"' in listing
 
 
+def test_reverting_without_the_publish_permission_leaves_publishing_alone(client):
+    user = make_user("writer")
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_item", "change_item"]))
+    client.force_login(user)
+    item = make_item("Story")
+    published = item.history.create(
+        **{field.attname: getattr(item, field.attname) for field in Item._meta.concrete_fields},
+        history_date=item.created_at,
+        history_type="~",
+        tag_names=[],
+    )
+    Item.objects.filter(pk=item.pk).update(status="draft", title="Story, held back")
+    url = reverse("admin:articles_item_simple_history", args=[item.pk, published.history_id])
+
+    client.post(url, {"title": "Story", "slug": item.slug, "teaser": item.teaser})
+
+    item.refresh_from_db()
+    assert (item.title, item.status) == ("Story", "draft")
+
+
 class TestEnsureEditor:
     def test_creates_a_staff_account_in_both_groups_not_a_superuser(self):
         out, _ = run_command("ensure_editor")
