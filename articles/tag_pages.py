@@ -10,6 +10,7 @@ renumbering the tag. The rules:
   Known items never move.
 - An item an editor tags goes on top of the tag's page.
 - When two neighbours leave no room between them the tag is renumbered, its order kept.
+- An undo (of a merge, a deletion) puts links back at the positions it recorded.
 """
 
 from collections import defaultdict
@@ -170,3 +171,11 @@ def link_on_top(tag, item_ids):
         TaggedItem(tag=tag, content_object_id=pk, position=top - TOP_GAP * (count - index))
         for index, pk in enumerate(item_ids)
     )
+
+
+def put_back(rows):
+    """Links as they stood, at their recorded positions (an undo of a merge or a deletion):
+    (tag id, item id, position) rows, in one statement. Returns how many."""
+    rows = list(rows)
+    insert_rows(TaggedItem, ["tag_id", "content_object_id", "position"], rows)
+    return len(rows)

@@ -3,6 +3,7 @@ migrations do (``articles.models.Item``)."""
 
 from .imports import Digest, DigestEntry, ImportChange, ImportRun, PendingUpload
 from .items import ELLIPSIS, PARAGRAPH_SEPARATOR, Item, ItemQuerySet
+from .tag_history import TagDeletion, TagRename, TagUndo
 from .tags import Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
 
 __all__ = [
@@ -17,7 +18,10 @@ __all__ = [
     "PendingUpload",
     "Tag",
     "TagAlias",
+    "TagDeletion",
     "TagMerge",
     "TagOldSlug",
+    "TagRename",
+    "TagUndo",
     "TaggedItem",
 ]
