@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import tag_undo
@@ -36,7 +37,8 @@ class UndoableRecordAdmin(ReadOnlyAdmin):
         undo = getattr(record, "undo", None)
         if undo is not None:
             url = reverse("admin:articles_tagundo_change", args=[undo.pk])
-            return format_html('<a href="{}">undone {:%Y-%m-%d %H:%M}</a>', url, undo.undone_at)
+            when = f"{timezone.localtime(undo.undone_at):%Y-%m-%d %H:%M}"
+            return format_html('<a href="{}">undone {}</a>', url, when)
         return format_html('<a href="{}">Undo…</a>', self._url("undo", record))
 
     def undo_view(self, request, record_id):
