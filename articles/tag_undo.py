@@ -90,7 +90,7 @@ def plan_merge_undo(merge):
             f"expected a merge recorded with its items' positions, found “{merge}” recorded "
             "before merges could be undone"
         )
-    target = merge.target
+    target = Tag.objects.filter(pk=merge.target_id).first()
     if target is None:
         raise ValidationError(
             f"expected the tag “{merge.target_name}” the merge went into, found it deleted "
@@ -132,8 +132,7 @@ def _tagged_since(merge, target):
 def undo_merge(merge, *, actor=None):
     """Bring the merged tags back as they were before the merge; returns the TagUndo."""
     merge = TagMerge.objects.select_for_update().get(pk=merge.pk)
-    if merge.target_id is not None:
-        Tag.objects.select_for_update().filter(pk=merge.target_id).get()
+    list(Tag.objects.select_for_update().filter(pk=merge.target_id))  # gone: refused below
     plan = plan_merge_undo(merge)
     _refuse(plan.problems)
     target = plan.target
@@ -162,9 +161,10 @@ def _note(kept, restored):
 
 
 def check_rename_undoable(rename):
+    """The renamed tag, if the rename can be undone now; else ValidationError, saying why."""
     if hasattr(rename, "undo"):
         raise ValidationError(f"expected a rename not undone yet, found “{rename}” undone already")
-    tag = rename.tag
+    tag = Tag.objects.filter(pk=rename.tag_id).first()
     if tag is None:
         raise ValidationError(
             f"expected the tag “{rename.new_name}”, found it deleted or merged since "
@@ -187,6 +187,7 @@ def check_rename_undoable(rename):
         )
     if Tag.objects.filter(slug=rename.old_slug).exclude(pk=tag.pk).exists():
         raise ValidationError(f"expected the URL /tags/{rename.old_slug}/ free, found it taken")
+    return tag
 
 
 @transaction.atomic
@@ -196,10 +197,8 @@ def undo_rename(rename, *, actor=None):
     The slug the rename gave stays as a retired slug (301): readers may have kept its URL.
     """
     rename = TagRename.objects.select_for_update().get(pk=rename.pk)
-    if rename.tag_id is not None:
-        Tag.objects.select_for_update().filter(pk=rename.tag_id).get()
-    check_rename_undoable(rename)
-    tag = rename.tag
+    list(Tag.objects.select_for_update().filter(pk=rename.tag_id))  # gone: refused below
+    tag = check_rename_undoable(rename)
     if rename.old_name_kept_as_alias:
         TagAlias.objects.filter(tag=tag, name_key=tag_key(rename.old_name)).delete()
     if rename.new_slug != rename.old_slug:

@@ -12,8 +12,14 @@ from .tags import Tag, TagMerge
 class TagRename(models.Model):
     """A tag's name and slug before and after a rename (tag_services.rename_tag)."""
 
+    # By id, with no constraint, as TagMerge.target: a tag brought back is the same tag.
     tag = models.ForeignKey(
-        Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="renames"
+        Tag,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="renames",
     )
     old_name = models.CharField(max_length=100)
     old_slug = models.SlugField(max_length=100)

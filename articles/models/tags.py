@@ -98,8 +98,15 @@ class TagMerge(models.Model):
     """The record of a merge: which tags went into which, moving which items, and all an
     undo needs to bring the merged tags back as they were (tag_undo)."""
 
+    # By id, with no constraint: a target merged or deleted since, then brought back by an
+    # undo (with its id), is this merge's target again.
     target = models.ForeignKey(
-        Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+        Tag,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="merges",
     )
     target_name = models.CharField(max_length=100)
     # For each merged tag, its tag_records.TagSnapshot: {"id", "name", "slug", "items": [item

@@ -155,6 +155,19 @@ class TestMergeUndo:
         tag_undo.undo_merge(first)
         assert sorted(Tag.objects.values_list("name", flat=True)) == sorted(NAMES)
 
+    def test_a_target_merged_away_and_brought_back_is_the_merges_target_again(self, newsroom):
+        korea, pyongyang, kim = newsroom
+        before = exports(*NAMES)
+        first = tag_services.merge_tags(sources=[pyongyang], target=kim)
+        second = tag_services.merge_tags(sources=[kim], target=korea)
+
+        with pytest.raises(ValidationError, match="found it deleted since"):
+            tag_undo.undo_merge(first)
+        tag_undo.undo_merge(second)
+        tag_undo.undo_merge(first)
+
+        assert exports(*NAMES) == before
+
     def test_a_merge_is_undone_once(self, newsroom):
         korea, pyongyang, _ = newsroom
         merge = tag_services.merge_tags(sources=[pyongyang], target=korea)
@@ -232,10 +245,15 @@ class TestRenameUndo:
 
         assert Tag.objects.get(pk=korea.pk).name == "North Korea"
 
-    def test_a_rename_of_a_tag_merged_since_is_refused(self, newsroom):
+    def test_a_rename_of_a_tag_merged_since_is_refused_until_the_merge_is_undone(self, newsroom):
         korea, pyongyang, _ = newsroom
+        before = exports(*NAMES)
         tag_services.rename_tag(pyongyang, "Pyongyang (capital)")
-        tag_services.merge_tags(sources=[pyongyang], target=korea)
+        merge = tag_services.merge_tags(sources=[pyongyang], target=korea)
 
         with pytest.raises(ValidationError, match="deleted or merged since"):
             tag_undo.undo_rename(TagRename.objects.get())
+        tag_undo.undo_merge(merge)
+        tag_undo.undo_rename(TagRename.objects.get())
+
+        assert exports(*NAMES) == before
