@@ -6,21 +6,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .tags import Tag, TagMerge
+from .tags import TagMerge, tag_by_id
 
 
 class TagRename(models.Model):
     """A tag's name and slug before and after a rename (tag_services.rename_tag)."""
 
-    # By id, with no constraint, as TagMerge.target: a tag brought back is the same tag.
-    tag = models.ForeignKey(
-        Tag,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="renames",
-    )
+    tag = tag_by_id(related_name="renames")
     old_name = models.CharField(max_length=100)
     old_slug = models.SlugField(max_length=100)
     new_name = models.CharField(max_length=100)

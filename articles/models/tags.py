@@ -94,20 +94,24 @@ class TagOldSlug(models.Model):
         return f"{self.slug} -> {self.tag_id}"
 
 
-class TagMerge(models.Model):
-    """The record of a merge: which tags went into which, moving which items, and all an
-    undo needs to bring the merged tags back as they were (tag_undo)."""
-
-    # By id, with no constraint: a target merged or deleted since, then brought back by an
-    # undo (with its id), is this merge's target again.
-    target = models.ForeignKey(
+def tag_by_id(related_name):
+    """A record's tag, kept by id with no constraint: a tag merged or deleted since, then
+    brought back by an undo (with its id), is the record's tag again."""
+    return models.ForeignKey(
         Tag,
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        related_name="merges",
+        related_name=related_name,
     )
+
+
+class TagMerge(models.Model):
+    """The record of a merge: which tags went into which, moving which items, and all an
+    undo needs to bring the merged tags back as they were (tag_undo)."""
+
+    target = tag_by_id(related_name="merges")
     target_name = models.CharField(max_length=100)
     # For each merged tag, its tag_records.TagSnapshot: {"id", "name", "slug", "items": [item
     # ids that had it], "description", "aliases", "old_slugs", "links": [[item id,
