@@ -3,6 +3,8 @@ involved is byte for byte what it was (the acceptance test, on the seeds)."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import editing, tag_services, tag_undo
 from articles.digest import parse
@@ -257,3 +259,19 @@ class TestRenameUndo:
         tag_undo.undo_rename(TagRename.objects.get())
 
         assert exports(*NAMES) == before
+
+
+def test_undoing_a_merge_costs_the_same_whatever_the_number_of_items():
+    def undo_with(count):
+        target = Tag.objects.create(name=f"Target {count}")
+        source = Tag.objects.create(name=f"Source {count}")
+        tag_services.add_alias(source, f"Alias {count}")
+        for n in range(count):
+            make_item(f"Item {count} {n}", source, *([target] if n % 2 else []))
+        merge = tag_services.merge_tags(sources=[source], target=target)
+        with CaptureQueriesContext(connection) as queries:
+            tag_undo.undo_merge(merge)
+        assert Item.objects.for_tag(Tag.objects.get(name=f"Source {count}")).count() == count
+        return len(queries)
+
+    assert undo_with(2) == undo_with(12)
