@@ -4,7 +4,7 @@ versions of each kind of page (``reader_cache``)."""
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
@@ -66,6 +66,21 @@ def canonical_tag_url(url_name):
         return wrapper
 
     return decorate
+
+
+def tag_spelling(url_name):
+    """A view of tag URLs written with what is not a slug, a name in any script or with
+    spaces (/tags/Россия/, /tags/North%20Korea/feed/): a 301 to the tag's own URL, or a 404.
+    The slug routes come first; a current slug never gets here."""
+
+    def view(request, spelling):
+        match = lookup_tag(spelling)
+        if match is None:
+            raise Http404(f"No tag named {spelling!r}.")
+        url = reverse(url_name, kwargs={"slug": match.tag.slug})
+        return HttpResponsePermanentRedirect(with_query(request, url))
+
+    return view
 
 
 def canonical_tag_filter(request, name="tag"):

@@ -29,6 +29,28 @@ def test_a_tag_page_answers_to_every_spelling(client, korea, spelling):
     assert_redirect(client.get(f"/tags/{spelling}/"), "/tags/north-korea/")
 
 
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/tags/North Korea/", "/tags/north-korea/"),
+        ("/tags/north%20korea/?page=2", "/tags/north-korea/?page=2"),
+        ("/tags/North Korea/feed/", "/tags/north-korea/feed/"),
+        ("/tags/NORTH KOREA/atom/", "/tags/north-korea/atom/"),
+        ("/tags/Россия/", "/tags/rossiya/"),
+        ("/tags/%D0%A0%D0%BE%D1%81%D1%81%D0%B8%D1%8F/feed/", "/tags/rossiya/feed/"),
+    ],
+)
+def test_a_tag_url_written_with_its_name_in_any_script_answers(client, korea, path, location):
+    make_item("Moscow talks", "Россия")
+
+    assert_redirect(client.get(path), location)
+
+
+def test_a_name_no_tag_has_is_a_404(client, korea):
+    assert client.get("/tags/Atlantis Ocean/").status_code == 404
+    assert client.get("/tags/Атлантида/feed/").status_code == 404
+
+
 def test_the_page_and_other_query_parameters_are_kept(client, korea):
     response = client.get("/tags/dprk/", {"page": "2", "order": "newest"})
 
