@@ -9,7 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from articles import tag_deletion, tag_services, tag_undo
 from articles.exporting import export_tag_page
 from articles.models import Digest, Item, Tag, TagDeletion, TagOldSlug
-from tests.factories import SEED_PAGE_1, SEED_PAGE_2, import_digest, make_item, tag_names
+from tests.factories import (
+    SEED_PAGE_1,
+    SEED_PAGE_2,
+    SEEDS,
+    import_digest,
+    make_item,
+    tag_names,
+)
+from tests.pages import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +128,23 @@ class TestOrphans:
 
         assert tag_deletion.delete_orphans(Tag.objects.all()) == []
         assert tag_names(Item.objects.get()) == ["In use"]
+
+
+class TestImportsAfterADeletion:
+    def test_the_same_files_again_are_skipped_a_deleted_tag_is_not_brought_back(self, seeded):
+        tag_deletion.delete_tags([korea()])
+
+        out, _ = run_command("import_digests", str(SEEDS))
+
+        assert "2 skipped" in out
+        assert not Tag.objects.filter(name="North Korea").exists()
+
+    def test_forced_they_make_the_tag_anew_and_the_undo_then_says_the_name_is_taken(self, seeded):
+        [record] = tag_deletion.delete_tags([korea()])
+
+        run_command("import_digests", "--force", str(SEEDS))
+
+        assert export_tag_page("North Korea", page=1) == SEED_PAGE_1.read_text("utf-8")
+        assert list(Digest.objects.values_list("tag", flat=True)) == [korea().pk] * 2
+        with pytest.raises(ValidationError, match="found the tag “North Korea” using it"):
+            tag_undo.undo_deletion(record)
