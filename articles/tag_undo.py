@@ -141,6 +141,7 @@ def undo_merge(merge, *, actor=None):
     if merge.description_taken and target.description == merge.description_taken:
         target.description = ""
         target.save(update_fields=["description"])
+        reader_cache.tag_edited(target)
     # After the restore: the items have their tags back, and the cache drops what they show.
     reader_cache.tags_restored(restored.tags, holder=target)
     note = _note(plan.note(), restored)
