@@ -10,7 +10,7 @@ The versions, and what replaces them:
 
 - ``listing``: every page that shows the site as a whole (home, tag index, search, the site's
   feeds, the sitemaps) and the counts of the tag lists. Every write of items, and a tag's
-  rename, merge or deletion.
+  rename, merge or deletion, and the undo of one.
 - ``item:<slug>``: an item's page. A change to the item, its tags, or its deletion.
 - ``tag:<pk>``: a tag's page and counts, and the pages of its items (their related items and
   tag names). A change to any of its items, to its list, its name or its description.
@@ -209,6 +209,12 @@ def tags_removed(tags, *, into=None):
         .distinct()
     )
     _bump_on_commit(items=slugs, tags=changed, tagsets=tagsets, names=tags, slugs=True)
+
+
+def tags_restored(tags, *, holder=None):
+    """The tags are back (an undo of their merge into ``holder``, or of their deletion): call
+    after, once the items have them again. What changes is what their removal changed."""
+    tags_removed(tags, into=holder)
 
 
 # --- Deadlines -----------------------------------------------------------------------------

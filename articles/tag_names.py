@@ -8,6 +8,7 @@ PostgreSQL (SQLite's LOWER() folds ASCII only, so the comparison key is computed
 import re
 import unicodedata
 
+from anyascii import anyascii
 from django.utils.text import slugify
 
 # Dashes and apostrophes that wire copy and editors use interchangeably.
@@ -16,6 +17,7 @@ _APOSTROPHES = "'\u2018\u2019\u02bc\u2032`\u00b4"
 _FOLD_DASHES = str.maketrans(dict.fromkeys(_DASHES, " "))
 _DROP_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHES))
 _WHITESPACE = re.compile(r"\s+")
+_SYLLABLE_SCRIPTS = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HANGUL SYLLABLE")
 
 
 def tag_key(name):
@@ -33,15 +35,24 @@ def tag_key(name):
 def ascii_slug(text, max_length=100):
     """An ASCII slug, so that Django's <slug:> converter matches every tag and item URL.
 
-    Accents are dropped ("Côte d'Ivoire" -> "cote-divoire"); a name with no ASCII letter or
-    digit at all gets an empty slug, which callers replace.
+    Every script is transliterated (anyascii): "Côte d'Ivoire" -> "cote-divoire", "Россия" ->
+    "rossiya", "Ελλάδα" -> "ellada", "مصر" -> "msr". Han ideographs and Hangul syllables are
+    one syllable each, written without spaces: they are kept apart ("北朝鮮" ->
+    "bei-chao-xian", not "beichaoxian"). Only a name with nothing to transliterate (symbols)
+    gets an empty slug, which callers replace.
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    ascii_text = ascii_text.translate(_DROP_APOSTROPHES)
+    spaced = "".join(f" {char} " if _is_syllable(char) else char for char in text)
+    ascii_text = anyascii(spaced).translate(_DROP_APOSTROPHES)
     slug = slugify(ascii_text)
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug
+
+
+def _is_syllable(char):
+    # Ideographs and Hangul blocks: a word of their own in a slug. Kana, by contrast, spell
+    # words letter by letter ("ひらがな" -> "hiragana").
+    return unicodedata.name(char, "").startswith(_SYLLABLE_SCRIPTS)
 
 
 def clean_tag_name(text):

@@ -11,6 +11,7 @@ renumbering the tag. The rules:
 - An item an editor tags goes on top of the tag's page.
 - A deleted item restored goes back to the positions it had (``link_at``).
 - When two neighbours leave no room between them the tag is renumbered, its order kept.
+- An undo (of a merge, a deletion) puts links back at the positions it recorded.
 """
 
 from collections import defaultdict
@@ -180,3 +181,11 @@ def link_at(item_id, positions):
         TaggedItem(tag_id=tag_id, content_object_id=item_id, position=position)
         for tag_id, position in positions.items()
     )
+
+
+def put_back(rows):
+    """Links as they stood, at their recorded positions (an undo of a merge or a deletion):
+    (tag id, item id, position) rows, in one statement. Returns how many."""
+    rows = list(rows)
+    insert_rows(TaggedItem, ["tag_id", "content_object_id", "position"], rows)
+    return len(rows)

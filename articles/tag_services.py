@@ -11,12 +11,13 @@ from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from . import reader_cache
 from .history import record_revisions
-from .models import Digest, Item, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
+from .models import Digest, Item, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug, TagRename
 from .tag_names import tag_key
+from .tag_records import snapshot_tags
 
 # --- Finding -------------------------------------------------------------------------------
 
@@ -158,8 +159,9 @@ def add_alias(tag, name):
 
 
 @transaction.atomic
-def rename_tag(tag, new_name):
-    """Rename tag; its old slug keeps answering (301) and its old name becomes an alias.
+def rename_tag(tag, new_name, *, actor=None):
+    """Rename tag; its old slug keeps answering (301) and its old name becomes an alias. The
+    rename is recorded (TagRename), so that it can be undone (tag_undo).
 
     A name that differs only by case or punctuation ("Kim Jong Un" -> "Kim Jong-un") keeps the
     key; then only the display name and, if it changes, the slug move.
@@ -171,15 +173,26 @@ def rename_tag(tag, new_name):
     check_name_available(new_name, tag=tag)
     new_key = tag_key(new_name)
     # The new name may have been an alias of this very tag: it is the name now.
-    TagAlias.objects.filter(tag=tag, name_key=new_key).delete()
+    was_alias, _ = TagAlias.objects.filter(tag=tag, name_key=new_key).delete()
     new_slug = tag.available_slug(new_name)
     if new_slug != old_slug:
         TagOldSlug.objects.filter(tag=tag, slug=new_slug).delete()  # renamed back
         TagOldSlug.objects.create(tag=tag, slug=old_slug)
     tag.name, tag.slug = new_name, new_slug
     tag.save()
-    if tag_key(old_name) != new_key:
+    keep_old_name = tag_key(old_name) != new_key
+    if keep_old_name:
         TagAlias.objects.create(tag=tag, name=old_name)
+    TagRename.objects.create(
+        tag=tag,
+        old_name=old_name,
+        old_slug=old_slug,
+        new_name=new_name,
+        new_slug=new_slug,
+        new_name_was_alias=bool(was_alias),
+        old_name_kept_as_alias=keep_old_name,
+        actor=actor,
+    )
     reader_cache.tag_renamed(tag)
     given.name, given.slug, given.name_key = tag.name, tag.slug, tag.name_key
     return tag
@@ -241,11 +254,19 @@ def merge_tags(*, sources, target, actor=None):
     source_tags = [by_id[pk] for pk in source_ids]
     reader_cache.tags_removed(source_tags, into=target)  # while the items still have them
 
-    items_by_source = {pk: [] for pk in source_ids}
-    for tag_id, item_id in TaggedItem.objects.filter(tag_id__in=source_ids).values_list(
-        "tag_id", "content_object_id"
-    ):
-        items_by_source[tag_id].append(item_id)
+    # All an undo needs: the sources as they are, and which of their items had the target.
+    snapshots = snapshot_tags(source_tags)
+    last_link_id = TaggedItem.objects.aggregate(last=Max("id"))["last"]
+    target_had = list(
+        TaggedItem.objects.filter(
+            tag=target,
+            content_object__in=TaggedItem.objects.filter(tag_id__in=source_ids).values(
+                "content_object"
+            ),
+        )
+        .order_by("content_object_id")
+        .values_list("content_object_id", flat=True)
+    )
 
     # A source row goes when its item already has the target, or another source row of the
     # same item comes first (lower id): that one moves, this one would be a duplicate.
@@ -272,26 +293,27 @@ def merge_tags(*, sources, target, actor=None):
     TagAlias.objects.bulk_create(
         TagAlias(tag=target, name=tag.name, name_key=tag.name_key) for tag in source_tags
     )
+    description_taken = ""
     if not target.description:
         descriptions = [tag.description for tag in source_tags if tag.description]
         if descriptions:
-            target.description = descriptions[0]
+            target.description = description_taken = descriptions[0]
             target.save(update_fields=["description"])
 
     merge = TagMerge.objects.create(
         target=target,
         target_name=target.name,
-        sources=[
-            {"id": tag.pk, "name": tag.name, "slug": tag.slug, "items": items_by_source[tag.pk]}
-            for tag in source_tags
-        ],
+        sources=[snapshot.to_json() for snapshot in snapshots],
+        target_had=target_had,
+        last_link_id=last_link_id,
+        description_taken=description_taken,
         items_moved=moved,
         items_already_tagged=already_tagged,
         actor=actor,
     )
     Tag.objects.filter(pk__in=source_ids).delete()
     # Each item of a source has a revision with its tags after the merge.
-    merged_items = sorted({pk for ids in items_by_source.values() for pk in ids})
+    merged_items = sorted({pk for one in snapshots for pk in one.item_ids})
     record_revisions(
         [Item(pk=pk) for pk in merged_items],
         history_type="~",

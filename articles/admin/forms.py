@@ -155,6 +155,12 @@ class ScheduleForm(ActionForm):
         return cleaned
 
 
+class ConfirmForm(forms.Form):
+    """The "Yes" of a confirmation page (a deletion, an undo): posted only by its button."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
 class MergeForm(ActionForm):
     target = forms.ModelChoiceField(
         queryset=Tag.objects.none(), widget=forms.RadioSelect, label="Merge into"

@@ -1,21 +1,23 @@
-"""The tags' admin: names, aliases, descriptions, old URLs, merges and their audit."""
+"""The tags' admin: names, aliases, descriptions, old URLs, merges and deletions (their
+records and undo: admin/tag_records)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .. import reader_cache
-from ..models import Item, Tag, TagAlias, TaggedItem, TagMerge
+from .. import reader_cache, tag_deletion
+from ..models import Item, Tag, TagAlias, TaggedItem
 from ..tag_names import tag_key
 from ..tag_services import merge_tags, plan_merge, rename_tag
-from .base import ReadOnlyAdmin, action_page, plural
-from .forms import MergeForm, TagAliasForm, TagForm
+from .base import action_page, plural, render_page
+from .forms import ConfirmForm, MergeForm, TagAliasForm, TagForm
 from .paginators import EstimatedCountPaginator
 
 
@@ -39,7 +41,7 @@ class TagAdmin(admin.ModelAdmin):
     inlines = [TagAliasInline]
     readonly_fields = ["slug", "old_slugs"]
     fields = ["name", "slug", "description", "old_slugs"]
-    actions = ["merge"]
+    actions = ["merge", "delete_tags", "remove_orphans"]
 
     def get_queryset(self, request):
         # A correlated count: computed only for the rows of the page unless sorted by it.
@@ -77,20 +79,88 @@ class TagAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change and "name" in form.changed_data:
             # Renaming keeps the old URL (301) and the old name as an alias.
-            rename_tag(Tag.objects.get(pk=obj.pk), obj.name)
+            rename_tag(Tag.objects.get(pk=obj.pk), obj.name, actor=request.user)
             obj.slug = Tag.objects.values_list("slug", flat=True).get(pk=obj.pk)
         if change and "description" in form.changed_data:
             reader_cache.tag_edited(obj)
         super().save_model(request, obj, form, change)
 
-    def delete_model(self, request, obj):
-        reader_cache.tags_removed([obj])
-        super().delete_model(request, obj)
+    # Deleting: our confirmation and service, not Django's, which stops at the digests
+    # ("Cannot delete tag": they PROTECT it) and would record nothing to undo.
 
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        reader_cache.tags_removed(list(queryset))
-        super().delete_queryset(request, queryset)
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        tag = self.get_object(request, unquote(object_id))
+        if tag is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_delete_permission(request, tag):
+            raise PermissionDenied
+        form = ConfirmForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            records = tag_deletion.delete_tags([tag], actor=request.user)
+            self._report_deletion(request, records)
+            return redirect("admin:articles_tag_changelist")
+        return render_page(
+            self,
+            request,
+            "admin/articles/tag/delete.html",
+            title=f"Delete the tag “{tag.name}”",
+            crumbs=[(reverse("admin:articles_tag_change", args=[tag.pk]), tag.name)],
+            crumb="Delete",
+            plan=tag_deletion.plan_deletion([tag]),
+            form=form,
+        )
+
+    @admin.action(description="Delete selected tags…", permissions=["delete"])
+    def delete_tags(self, request, queryset):
+        tags = list(queryset.order_by("name"))
+        form = ConfirmForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            self._report_deletion(request, tag_deletion.delete_tags(tags, actor=request.user))
+            return None
+        return action_page(
+            self,
+            request,
+            queryset,
+            title="Delete tags",
+            form=form,
+            action="delete_tags",
+            template="admin/articles/tag/delete_selected.html",
+            plan=tag_deletion.plan_deletion(tags),
+        )
+
+    @admin.action(description="Remove orphaned tags (no items, no digests)", permissions=["delete"])
+    def remove_orphans(self, request, queryset):
+        selected = queryset.count()
+        records = tag_deletion.delete_orphans(queryset, actor=request.user)
+        names = ", ".join(f"“{record.name}”" for record in records)
+        kept = selected - len(records)
+        text = f"Removed {plural(len(records), 'orphaned tag')}"
+        text += f": {names}." if records else "."
+        if kept:
+            text += f" {plural(kept, 'selected tag')} in use or named by digests kept."
+        if records:
+            text += " Each can be undone from “Tag deletions”."
+        self.message_user(request, text, messages.SUCCESS if records else messages.WARNING)
+
+    def _report_deletion(self, request, records):
+        for record in records:
+            self.message_user(
+                request,
+                format_html(
+                    "Deleted the tag “{}”: {} lost it, {} left with no tag; its digests are "
+                    'kept as history. <a href="{}">Undo</a>',
+                    record.name,
+                    plural(record.items_untagged, "item"),
+                    plural(record.items_left_without_tags, "item"),
+                    reverse("admin:articles_tagdeletion_undo", args=[record.pk]),
+                ),
+                messages.SUCCESS,
+            )
 
     @admin.action(description="Merge selected tags…", permissions=["change"])
     def merge(self, request, queryset):
@@ -162,11 +232,3 @@ class TagAdmin(admin.ModelAdmin):
                 "pagination": {"more": False},
             }
         )
-
-
-@admin.register(TagMerge)
-class TagMergeAdmin(ReadOnlyAdmin):
-    """The audit of merges."""
-
-    list_display = ["__str__", "items_moved", "items_already_tagged", "actor", "merged_at"]
-    list_select_related = ["actor"]

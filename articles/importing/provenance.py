@@ -24,7 +24,9 @@ def record_digests(files, *, run, now, changes):
     for one, tag, entry_rows in files:
         report, record = one.report, one.known
         if record is not None:
-            if current[record.pk] == entry_rows:
+            # Same entries under the same tag: nothing to write. A digest whose tag was
+            # deleted since (tag None) is the new tag's again.
+            if current[record.pk] == entry_rows and record.tag_id == tag.pk:
                 continue
             changes.add(
                 ImportChange.Kind.DIGEST_REPLACED,

@@ -12,6 +12,7 @@ from .items import (
     assign_slugs,
     item_slug_base,
 )
+from .tag_history import TagDeletion, TagRename, TagUndo
 from .tags import Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug
 
 __all__ = [
@@ -28,8 +29,11 @@ __all__ = [
     "PendingUpload",
     "Tag",
     "TagAlias",
+    "TagDeletion",
     "TagMerge",
     "TagOldSlug",
+    "TagRename",
+    "TagUndo",
     "TaggedItem",
     "assign_slugs",
     "item_slug_base",

@@ -120,7 +120,11 @@ class Digest(models.Model):
 
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="digests")
+    # None once the tag is deleted (tag_deletion): the digest stays as history, named by
+    # tag_name. PROTECT: only that service, which records the deletion, may unset it.
+    tag = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.PROTECT, related_name="digests"
+    )
     tag_name = models.CharField(max_length=100)  # the header's spelling, before matching
     page = models.PositiveIntegerField(default=1)
     imported_at = models.DateTimeField(default=timezone.now)

@@ -94,15 +94,35 @@ class TagOldSlug(models.Model):
         return f"{self.slug} -> {self.tag_id}"
 
 
-class TagMerge(models.Model):
-    """The audit record of a merge: which tags went into which, moving which items."""
-
-    target = models.ForeignKey(
-        Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+def tag_by_id(related_name):
+    """A record's tag, kept by id with no constraint: a tag merged or deleted since, then
+    brought back by an undo (with its id), is the record's tag again."""
+    return models.ForeignKey(
+        Tag,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name=related_name,
     )
+
+
+class TagMerge(models.Model):
+    """The record of a merge: which tags went into which, moving which items, and all an
+    undo needs to bring the merged tags back as they were (tag_undo)."""
+
+    target = tag_by_id(related_name="merges")
     target_name = models.CharField(max_length=100)
-    # [{"id", "name", "slug", "items": [item ids that had it]}] for each merged tag.
+    # For each merged tag, its tag_records.TagSnapshot: {"id", "name", "slug", "items": [item
+    # ids that had it], "description", "aliases", "old_slugs", "links": [[item id,
+    # position]], "digests": [ids]}. Merges recorded before undo existed lack "links".
     sources = models.JSONField(default=list)
+    # Items of the sources that had the target already: they keep it on an undo.
+    target_had = models.JSONField(default=list, blank=True)
+    # The newest link when the merge ran: the target's links above it were made since.
+    last_link_id = models.BigIntegerField(null=True, blank=True)
+    # The description the target took from a source, having none ("": none taken).
+    description_taken = models.TextField(blank=True)
     items_moved = models.PositiveIntegerField(default=0)
     items_already_tagged = models.PositiveIntegerField(default=0)
     actor = models.ForeignKey(

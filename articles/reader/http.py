@@ -4,6 +4,8 @@ versions of each kind of page (``reader_cache``)."""
 from functools import wraps
 
 from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from .. import reader_cache as cache
@@ -12,6 +14,8 @@ from ..tag_services import FoundBy, lookup_tag
 SITE_NAME = "Newsroom"
 SITE_DESCRIPTION = "News from the wire, by subject: titles and teasers, updated as it files."
 DESCRIPTION_LENGTH = 160
+# The most ?tag= values looked up for other spellings: the filters accept fewer (MAX_TAGS).
+MAX_TAG_SPELLINGS = 10
 
 
 def public(response):
@@ -40,6 +44,63 @@ def lookup_tag_once(request, slug):
     return known[1]
 
 
+def with_query(request, url):
+    """url with the request's query string (?page=2 and every filter) kept."""
+    return f"{url}?{request.GET.urlencode()}" if request.GET else url
+
+
+def canonical_tag_url(url_name):
+    """A view of one tag (``slug``) whose other spellings answer a 301 to its own URL: a
+    retired slug, an alias, the name in any case or with dashes (tag_services.lookup_tag).
+    The view then finds its tag with lookup_tag_once, at no further query."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, slug, **kwargs):
+            match = lookup_tag_once(request, slug)
+            if match is not None and match.found_by != FoundBy.SLUG:
+                url = reverse(url_name, kwargs={"slug": match.tag.slug})
+                return HttpResponsePermanentRedirect(with_query(request, url))
+            return view(request, *args, slug=slug, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def tag_spelling(url_name):
+    """A view of tag URLs written with what is not a slug, a name in any script or with
+    spaces (/tags/Россия/, /tags/North%20Korea/feed/): a 301 to the tag's own URL, or a 404.
+    The slug routes come first; a current slug never gets here."""
+
+    def view(request, spelling):
+        match = lookup_tag(spelling)
+        if match is None:
+            raise Http404(f"No tag named {spelling!r}.")
+        url = reverse(url_name, kwargs={"slug": match.tag.slug})
+        return HttpResponsePermanentRedirect(with_query(request, url))
+
+    return view
+
+
+def canonical_tag_filter(request, name="tag"):
+    """The request's URL with each ``?tag=`` value that is another spelling of a tag replaced
+    by the tag's slug, other parameters kept; None when no value is. Read only once the
+    filters failed to validate, so that a valid filter costs no query."""
+    values = request.GET.getlist(name)
+    if not values or len(values) > MAX_TAG_SPELLINGS:
+        return None
+    canonical = []
+    for value in values:
+        match = lookup_tag(value)
+        canonical.append(match.tag.slug if match is not None else value)
+    if canonical == values:
+        return None
+    query = request.GET.copy()
+    query.setlist(name, canonical)
+    return f"{request.path}?{query.urlencode()}"
+
+
 # What each kind of page shows, as versions (reader_cache): None, never cached.
 
 
@@ -58,9 +119,9 @@ def _tag_page(request, slug, **kwargs):
 
 
 def _tag_feed(request, slug, **kwargs):
-    pk, _ = cache.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
-    if pk is None:
-        return None
+    pk, match = cache.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
+    if pk is None or (match is not None and match.found_by != FoundBy.SLUG):
+        return None  # a 404 or a redirect: computed every time, from the database
     return [f"tag:{pk}", f"tagset:{pk}", f"about:{pk}"]
 
 

@@ -19,9 +19,11 @@ from .http import (
     DESCRIPTION_LENGTH,
     SITE_DESCRIPTION,
     SITE_NAME,
+    canonical_tag_filter,
     lookup_tag_once,
     public,
     public_view,
+    with_query,
 )
 from .paging import IndexPaginator
 
@@ -113,6 +115,10 @@ class FilteredListMixin:
             request.GET, queryset=self.get_queryset(), request=request
         )
         if not self.filterset.is_valid():
+            # ?tag=dprk: another spelling of a tag answers a 301 to the tag's slug.
+            canonical = canonical_tag_filter(request) if "tag" in self.filterset.errors else None
+            if canonical is not None:
+                return HttpResponsePermanentRedirect(canonical)
             self.object_list = Item.objects.none()
             context = self.get_context_data(filterset=self.filterset)
             return self.render_to_response(context, status=400)
@@ -138,7 +144,7 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
         if match.found_by != FoundBy.SLUG:
             # A slug retired by a rename or merge, or another spelling of the tag: 301 to
             # its page, query string (?page=2) kept. A current slug costs no extra query.
-            return HttpResponsePermanentRedirect(_with_query(request, match.tag))
+            return HttpResponsePermanentRedirect(with_query(request, match.tag.get_absolute_url()))
         self.tag = match.tag
         return super().get(request, *args, **kwargs)
 
@@ -199,7 +205,7 @@ class ItemView(PublicPageMixin, DetailView):
             )
             if old is None:
                 raise
-            return HttpResponsePermanentRedirect(_with_query(request, old.item))
+            return HttpResponsePermanentRedirect(with_query(request, old.item.get_absolute_url()))
 
     def get_page_title(self):
         return self.object.title
@@ -262,8 +268,3 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
 @public_view
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
-
-
-def _with_query(request, page):
-    url = page.get_absolute_url()
-    return f"{url}?{request.GET.urlencode()}" if request.GET else url

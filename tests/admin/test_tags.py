@@ -142,6 +142,7 @@ class TestMerge:
         assert "What will happen" in text
         assert "1 item get “Red”; 1 had it already. No item loses a tag." in text
         assert "/tags/rouge/" in text
+        assert "The merge is recorded: it can be undone from “Tag merges”" in text
         assert Tag.objects.filter(name="Rouge").exists()  # nothing done yet
 
         done = client.post(

@@ -105,7 +105,7 @@ class TestRoundTrip:
             "asia": ["000_", "001_", "002_"],  # 23 published items and the editor's
             "climate-change": ["000_", "001_"],
             "europe": ["000_", "001_"],  # 10 from the wire and the editor's
-            "tag": ["000_"],  # 日本: an ASCII slug
+            "ri-ben": ["000_"],  # 日本: an ASCII slug, transliterated
         }
         assert "A draft in Asia" not in "".join(data.decode() for data in exported.values())
 

@@ -33,3 +33,25 @@ def test_slugs_are_ascii_and_bounded():
         "putin-awards-kim-jong-un-world-war-ii-victory-medal"
     )
     assert len(ascii_slug("word " * 100, max_length=50)) <= 50
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Россия", "rossiya"),  # Cyrillic
+        ("Владимир Путин", "vladimir-putin"),
+        ("北朝鮮", "bei-chao-xian"),  # CJK: one word a syllable, not "beichaoxian"
+        ("東京", "dong-jing"),
+        ("한국", "han-gug"),  # Hangul
+        ("Ελλάδα", "ellada"),  # Greek
+        ("مصر", "msr"),  # Arabic
+        ("Straße", "strasse"),
+        ("Côte d’Ivoire", "cote-divoire"),
+    ],
+)
+def test_slugs_are_readable_in_every_script(name, slug):
+    assert ascii_slug(name) == slug
+
+
+def test_a_name_of_symbols_only_has_no_slug_for_the_caller_to_replace():
+    assert ascii_slug("★ ☆") == ""

@@ -246,3 +246,21 @@ class TestMerge:
             return len(queries)
 
         assert merge_with(2) == merge_with(12)
+
+
+class TestSlugs:
+    @pytest.mark.parametrize(
+        ("name", "url"),
+        [
+            ("北朝鮮", "/tags/bei-chao-xian/"),
+            ("Россия", "/tags/rossiya/"),
+            ("Ελλάδα", "/tags/ellada/"),
+            ("مصر", "/tags/msr/"),
+        ],
+    )
+    def test_non_latin_names_get_readable_urls_that_serve_the_tag(self, client, name, url):
+        make_item("A story", name)
+
+        tag = Tag.objects.get(name=name)
+        assert tag.get_absolute_url() == url
+        assert "A story" in client.get(url).text

@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from articles.editing import add_tag, publish_items, remove_tag, schedule_items, unpublish_items
 from articles.importing import DigestSource, import_digests, undo_run
-from articles.models import ImportRun, Item, Tag
+from articles.models import ImportRun, Item, Tag, TagRename
+from articles.tag_deletion import delete_tags
 from articles.tag_services import add_alias, merge_tags, rename_tag
+from articles.tag_undo import undo_deletion, undo_merge, undo_rename
 from tests.factories import HOUR, digest_text, draft, logged_in, make_item, scheduled, tag
 from tests.pages import clock_at
 from tests.reader.cache_support import (
@@ -316,10 +318,53 @@ def test_deleting_a_tag_in_the_admin(client, reader, stories, editor):
     china = Tag.objects.get(name="China")
     warm(reader, CHINA, "/items/pyongyang/", "/tags/korea/feed/", "/", *UNRELATED)
 
-    client.post(reverse("admin:articles_tag_delete", args=[china.pk]), {"post": "yes"})
+    client.post(reverse("admin:articles_tag_delete", args=[china.pk]), {"confirm": "True"})
 
     assert_dropped(reader, "/items/pyongyang/", "/tags/korea/feed/", "/")
     assert reader.get(CHINA).status_code == 404
+    assert_still_cached(reader, *UNRELATED)
+
+
+def test_undoing_a_merge(reader, stories):
+    merge = merge_tags(
+        sources=[Tag.objects.get(name="China")], target=Tag.objects.get(name="Korea")
+    )
+    changed = [KOREA, "/items/beijing/", "/items/pyongyang/", "/tags/korea/feed/", "/tags/", "/"]
+    warm(reader, *changed, *UNRELATED)
+    assert reader.get(CHINA).status_code == 301
+
+    undo_merge(merge)
+
+    assert_dropped(reader, *changed)
+    assert "Beijing" not in reader.get(KOREA).text
+    assert "Beijing" in reader.get(CHINA).text  # its slug is live again, not a redirect
+    assert "China" in reader.get("/items/pyongyang/").text
+    assert_still_cached(reader, *UNRELATED)
+
+
+def test_undoing_a_rename(reader, stories):
+    rename_tag(Tag.objects.get(name="Korea"), "South Korea")
+    changed = ["/tags/south-korea/", "/items/seoul-talks/", "/tags/china/feed/", "/tags/"]
+    warm(reader, *changed, *UNRELATED)
+
+    undo_rename(TagRename.objects.get())
+
+    assert_dropped(reader, "/items/seoul-talks/", "/tags/china/feed/", "/tags/")
+    assert reader.get("/tags/south-korea/")["Location"] == KOREA
+    assert "Contents tagged with Korea" in reader.get(KOREA).text
+    assert_still_cached(reader, *UNRELATED)
+
+
+def test_undoing_a_deletion(reader, stories):
+    [record] = delete_tags([Tag.objects.get(name="China")])
+    changed = ["/items/pyongyang/", "/items/beijing/", "/tags/korea/feed/", "/tags/", "/"]
+    warm(reader, *changed, *UNRELATED)
+    assert reader.get(CHINA).status_code == 404
+
+    undo_deletion(record)
+
+    assert_dropped(reader, *changed)
+    assert "Beijing" in reader.get(CHINA).text
     assert_still_cached(reader, *UNRELATED)
 
 
