@@ -16,6 +16,7 @@ from django.utils import timezone
 from .. import reader_cache
 from ..history import record_revisions, remember_for_deletion
 from ..models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
+from ..tag_services import find_tag
 from .changes import WRITTEN_FIELDS, DigestBefore, ItemBefore, kept_before, written_hash
 
 Kind = ImportChange.Kind
@@ -163,11 +164,21 @@ def undo_run(run, *, user=None):
     return undo
 
 
+def _tag_now(before):
+    """The id of the digest's tag as it was, or of the tag its name finds now: the tag may
+    have been merged (its name is the target's alias) or deleted since (None: the digest
+    stays as history under its name)."""
+    if before.tag_id is not None and Tag.objects.filter(pk=before.tag_id).exists():
+        return before.tag_id
+    found = find_tag(before.tag_name, slugs=False)
+    return found.pk if found is not None else None
+
+
 def _restore_digest(digest_id, before):
     digest = Digest.objects.filter(pk=digest_id).first()
     if digest is None:
         return
-    digest.name, digest.tag_id, digest.tag_name = before.name, before.tag_id, before.tag_name
+    digest.name, digest.tag_id, digest.tag_name = before.name, _tag_now(before), before.tag_name
     digest.page, digest.run_id, digest.imported_at = before.page, before.run_id, before.imported_at
     digest.save()
     digest.entries.all().delete()

@@ -169,3 +169,39 @@ def test_a_failure_midway_leaves_everything_as_it_was(monkeypatch):
 
     assert snapshot() == before
     assert not ImportRun.objects.filter(origin="undo").exists()
+
+
+class TestUndoAfterTheDigestsTagWentAway:
+    """A forced run that replaced a digest's entries is undone after that digest's tag was
+    merged or deleted: the digest goes back to the tag its name finds now, or stays as
+    history without one, never to the gone tag's id."""
+
+    def replaced(self):
+        import_text("000_a.txt", "Pyongyang", "One", "Two")
+        Item.objects.get(title="Two").delete()  # its entry goes: the digest's entries differ
+        run = import_text("000_a.txt", "Pyongyang", "One", "Two", force=True)
+        assert run.changes.filter(kind=ImportChange.Kind.DIGEST_REPLACED).exists()
+        return run
+
+    def test_merged_the_digest_goes_back_to_the_merge_target(self):
+        from articles import tag_services
+
+        run = self.replaced()
+        korea = Tag.objects.create(name="North Korea")
+        tag_services.merge_tags(sources=[Tag.objects.get(name="Pyongyang")], target=korea)
+
+        undo_run(run)
+
+        digest = Digest.objects.get(name="000_a.txt")
+        assert (digest.tag, digest.tag_name) == (korea, "Pyongyang")
+
+    def test_deleted_the_digest_stays_as_history_under_its_name(self):
+        from articles import tag_deletion
+
+        run = self.replaced()
+        tag_deletion.delete_tags([Tag.objects.get(name="Pyongyang")])
+
+        undo_run(run)
+
+        digest = Digest.objects.get(name="000_a.txt")
+        assert (digest.tag, digest.tag_name) == (None, "Pyongyang")
