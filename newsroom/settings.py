@@ -186,6 +186,11 @@ READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", 60))
 READER_PAGE_CACHE = env_bool("READER_PAGE_CACHE", True)
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("READER_PAGE_CACHE_SECONDS", 3600))
 
+# How long a preview link (articles/previews.py) works after the editor made it: long enough
+# to send it to a colleague, short enough that a forwarded link stops showing an unpublished
+# item. Three days by default.
+PREVIEW_MAX_AGE_SECONDS = int(os.environ.get("PREVIEW_MAX_AGE_SECONDS", 3 * 24 * 60 * 60))
+
 # Tags are entered as "North Korea, Climate change": split on commas only, never on spaces
 # (taggit's default turns "climate change" into two tags).
 TAGGIT_TAGS_FROM_STRING = "articles.tag_names.parse_tag_names"

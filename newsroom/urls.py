@@ -19,5 +19,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    # Signed, expiring links to items readers cannot see yet (articles/reader/preview.py).
+    path("preview/", include("articles.reader.preview")),
     path("", include("articles.reader.urls")),
 ]

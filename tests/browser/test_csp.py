@@ -2,9 +2,10 @@
 
 import pytest
 
+from articles import previews
 from articles.models import Item, Tag
 from tests.browser.steps import log_in, pick_tag
-from tests.factories import SEED_PAGE_1, make_user
+from tests.factories import SEED_PAGE_1, draft, make_item, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -112,6 +113,22 @@ def test_the_admin_pages_an_editor_uses_work_under_the_policy(
     found["import run"] = violations(page)
 
     visit(page, "/admin/articles/tag/", found)
+
+    assert found == {path: [] for path in found}
+    assert console_errors == []
+
+
+def test_a_preview_loads_under_the_strict_policy_with_its_banner_styled(watched, console_errors):
+    make_item("Published", "Korea")
+    item = draft("A draft", "Korea")
+    token = previews.preview_token(item)
+    found = {}
+    for path in [previews.preview_url(item), previews.preview_tag_url(token, item.tags.get())]:
+        visit(watched, path, found)
+        banner = watched.locator(".preview-banner")
+        assert banner.inner_text().startswith("Preview.")
+        # Its stylesheet was allowed and applied (no inline style): the border is dashed.
+        assert banner.evaluate("node => getComputedStyle(node).borderTopStyle") == "dashed"
 
     assert found == {path: [] for path in found}
     assert console_errors == []
