@@ -3,14 +3,15 @@
 - ``base``: pages of our own, bulk actions' intermediate page, read-only audits, helpers.
 - ``fields``, ``forms``: what editors type, validated; ``filters``: the item list's filters.
 - ``items``, ``tags``, ``imports``: the ModelAdmins; ``paginators``: counting huge tables.
+- ``people``: staff accounts for chief editors, password changes and resets, all logged.
 """
 
 from django.contrib import admin
 
-from . import imports, items, tags
+from . import imports, items, people, tags
 
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Curate items and tags, import digests"
 
-__all__ = ["imports", "items", "tags"]
+__all__ = ["imports", "items", "people", "tags"]

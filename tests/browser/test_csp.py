@@ -132,3 +132,26 @@ def test_a_preview_loads_under_the_strict_policy_with_its_banner_styled(watched,
 
     assert found == {path: [] for path in found}
     assert console_errors == []
+
+
+def test_a_chief_editor_gives_groups_under_the_policy(watched, console_errors):
+    page = watched
+    make_user("chief", "Chief editors")
+    staffer = make_user("staffer", "Editors")
+    found = {}
+
+    visit(page, "/admin/login/", found)
+    log_in(page, "chief", "/admin/auth/user/")
+    found["user list"] = violations(page)
+    visit(page, f"/admin/auth/user/{staffer.pk}/change/", found)
+    # The two-box group chooser (SelectFilter2) ran: choose "Importers", move it, save.
+    page.select_option("#id_groups_from", label="Importers")
+    page.click("#id_groups_add")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    found["user saved"] = violations(page)
+    visit(page, "/admin/password_change/", found)
+
+    assert sorted(staffer.groups.values_list("name", flat=True)) == ["Editors", "Importers"]
+    assert found == {path: [] for path in found}
+    assert console_errors == []
