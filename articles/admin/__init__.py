@@ -13,5 +13,7 @@ from . import imports, items, people, tags
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom admin"
 admin.site.index_title = "Curate items and tags, import digests"
+# The index opens on the desk's day (articles.dashboard), above the list of models.
+admin.site.index_template = "admin/articles/dashboard.html"
 
 __all__ = ["imports", "items", "people", "tags"]

@@ -15,6 +15,7 @@ from ..models import Item, Tag, TagAlias, TaggedItem, TagMerge
 from ..tag_names import tag_key
 from ..tag_services import merge_tags, plan_merge, rename_tag
 from .base import ReadOnlyAdmin, action_page, plural
+from .filters import RecentlyChangedTagFilter
 from .forms import MergeForm, TagAliasForm, TagForm
 from .paginators import EstimatedCountPaginator
 
@@ -33,6 +34,7 @@ class TagAdmin(admin.ModelAdmin):
     form = TagForm
     list_display = ["name", "item_count", "alias_list", "short_description"]
     search_fields = ["name", "aliases__name"]
+    list_filter = [RecentlyChangedTagFilter]  # the dashboard's "tags changed" links here
     list_per_page = 100
     show_full_result_count = False
     paginator = EstimatedCountPaginator

@@ -3,7 +3,7 @@
 import pytest
 
 from articles import previews
-from articles.models import Item, Tag
+from articles.models import ImportRun, Item, Tag
 from tests.browser.steps import log_in, pick_tag
 from tests.factories import SEED_PAGE_1, draft, make_item, make_user
 
@@ -154,4 +154,21 @@ def test_a_chief_editor_gives_groups_under_the_policy(watched, console_errors):
 
     assert sorted(staffer.groups.values_list("name", flat=True)) == ["Editors", "Importers"]
     assert found == {path: [] for path in found}
+    assert console_errors == []
+
+
+def test_the_dashboard_loads_under_the_policy_with_its_styles(watched, console_errors, seeded):
+    make_user("editor", "Editors", "Importers")
+    draft("A draft", "Korea")
+    ImportRun.objects.update(files_failed=1, files_imported=0)
+    found = {}
+
+    log_in(watched, "editor", "/admin/")
+    found["dashboard"] = violations(watched)
+
+    outcome = watched.locator("#desk-runs .desk-outcome").first
+    assert outcome.inner_text() == "failed"
+    assert outcome.evaluate("node => getComputedStyle(node).fontWeight") == "700"
+    assert "Drafts waiting: 1" in watched.locator("#desk").inner_text()
+    assert found == {"dashboard": []}
     assert console_errors == []
