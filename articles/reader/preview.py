@@ -35,6 +35,8 @@ def preview_page(view):
     def wrapper(request, *args, **kwargs):
         with reading_from_replica(False):
             response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # its template's queries too, not after the block
         add_never_cache_headers(response)  # "no-store", and replaces the reader's "public"
         response["X-Robots-Tag"] = ROBOTS
         return response
