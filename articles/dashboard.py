@@ -168,7 +168,7 @@ def desk_for(user, now=None):
                 capped_count(conflicts),
                 list(conflicts.order_by("-edited_at", "-id")[:SHOWN]),
                 _items_url("conflict=open"),
-                "No conflicts: every edited item matches the wire or was kept on purpose.",
+                "No conflicts: no import found an item you changed changed on the wire too.",
             ),
             Panel(
                 "Coming out in the next 48 hours",

@@ -7,6 +7,8 @@ item's key, an expired link) finds nothing. The pages themselves are served by
 ``reader.preview``.
 """
 
+from datetime import UTC, datetime, timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -36,6 +38,12 @@ def preview_url(item):
 
 def preview_tag_url(token, tag):
     return reverse("preview:tag", kwargs={"token": token, "slug": tag.slug})
+
+
+def expires_at(token):
+    """When a valid token stops working: PREVIEW_MAX_AGE_SECONDS after it was made."""
+    made = signing.b62_decode(token.rsplit(":", 2)[1])
+    return datetime.fromtimestamp(made, UTC) + timedelta(seconds=settings.PREVIEW_MAX_AGE_SECONDS)
 
 
 def item_for_token(token):

@@ -73,6 +73,7 @@ class PreviewMixin:
             preview_item=self.previewed,
             preview_visible=self.visible,
             preview_robots=ROBOTS,
+            preview_expires=previews.expires_at(self.kwargs["token"]),
             canonical_url=self.request.build_absolute_uri(self.public_path()),
         )
         return context

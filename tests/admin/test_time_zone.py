@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from articles.models import Item
 from tests.factories import draft, make_item
-from tests.pages import item_form_data, parse_strictly
+from tests.pages import item_form_data, parse_strictly, texts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("berlin")]
 
@@ -85,10 +85,11 @@ def test_the_schedule_action_names_the_zone_and_reads_it(client, editor):
     assert item.published_at == MOMENT
 
 
-def test_the_list_shows_times_in_the_zone(client, editor):
+def test_the_list_shows_times_in_the_zone_named_in_the_header(client, editor):
     make_item("Midnight story", "Korea", published_at=MOMENT)
 
     page = client.get(reverse("admin:articles_item_changelist")).content.decode()
 
     assert "July 1, 2026, 12:30 a.m." in page
+    assert texts(parse_strictly(page), ".//div[@id='site-time-zone']") == ["Times in Europe/Berlin"]
     assert Item.objects.get().published_at == MOMENT

@@ -69,7 +69,7 @@ class TestTheLink:
         document, banner = assert_is_a_preview(response)
         assert texts(document, ".//h1") == ["Tomorrow's story"]
         assert "scheduled for" in banner
-        [when] = document.iterfind(f"{BANNER}//time")
+        when, _expires = document.iterfind(f"{BANNER}//time")
         assert when.get("datetime") == timezone.localtime(item.published_at).isoformat(
             timespec="seconds"
         )
@@ -154,6 +154,19 @@ class TestWhatMakesALinkFail:
             assert reader().get(url).status_code == 200
         with clock_at(made + max_age + timedelta(minutes=1)):
             assert reader().get(url).status_code == 404
+
+    def test_the_banner_says_until_when_the_link_works(self):
+        item = draft("Story", "Korea")
+        made = timezone.now().replace(microsecond=0)
+        with clock_at(made):
+            url = previews.preview_url(item)
+
+        document, banner = assert_is_a_preview(reader().get(url))
+
+        expires = made + timedelta(seconds=settings.PREVIEW_MAX_AGE_SECONDS)
+        assert "Anyone with this link can see it until" in banner
+        times = [time.get("datetime") for time in document.iterfind(f"{BANNER}//time")]
+        assert times == [timezone.localtime(expires).isoformat()]
 
     def test_a_shorter_max_age_from_the_setting(self, settings):
         settings.PREVIEW_MAX_AGE_SECONDS = 60
