@@ -7,13 +7,14 @@ only the roles' groups to choose from: a post naming anything else is a form err
 ignored, and an account outside their reach is "not found".
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.admin import UserAdmin
 from django.urls import path, reverse_lazy
 
 from .. import people
+from .base import plural
 
 User = get_user_model()
 
@@ -35,6 +36,8 @@ CHIEF_EDITOR_FIELDSETS = [
 
 
 class PeopleAdmin(UserAdmin):
+    actions = ["deactivate"]
+
     def limited(self, request):
         return not people.may_manage_everyone(request.user)
 
@@ -65,6 +68,24 @@ class PeopleAdmin(UserAdmin):
         if not change:
             obj.is_staff = True  # accounts made here are the newsroom's staff
         super().save_model(request, obj, form, change)
+
+    @admin.action(description="Deactivate selected accounts", permissions=["change"])
+    def deactivate(self, request, queryset):
+        """Let people go in bulk: they can no longer log in; their accounts and what they did
+        stay. Never one's own account (that would lock its user out mid-way)."""
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request,
+                "Expected other people's accounts, found your own among them: nothing changed.",
+                messages.ERROR,
+            )
+            return
+        people_left = list(queryset.filter(is_active=True))
+        queryset.filter(pk__in=[person.pk for person in people_left]).update(is_active=False)
+        people.log_deactivations(request.user, people_left)
+        self.message_user(
+            request, f"{plural(len(people_left), 'account')} deactivated.", messages.SUCCESS
+        )
 
 
 admin.site.unregister(User)

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD, logged_in, make_user
+from tests.pages import messages_of
 from tests.test_headers import STRICT, directives
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +137,41 @@ class TestManagingStaff:
         assert sorted(offered) == ["Chief editors", "Editors", "Importers"]
         assert 'name="is_superuser"' not in page
         assert 'name="user_permissions"' not in page
+
+
+class TestDeactivateAction:
+    def act(self, client, *users):
+        return client.post(
+            reverse("admin:auth_user_changelist"),
+            {"action": "deactivate", "_selected_action": [user.pk for user in users]},
+            follow=True,
+        )
+
+    def test_deactivates_the_selected_accounts_logged(self, client, chief, staffer):
+        other = make_user("other", "Importers")
+
+        response = self.act(client, staffer, other)
+
+        assert "2 accounts deactivated." in messages_of(response)
+        assert not User.objects.filter(pk__in=[staffer.pk, other.pk], is_active=True).exists()
+        assert log_of(staffer) == [(CHANGE, "Changed Active.", "chief")]
+        login = Client().post(reverse("admin:login"), {"username": "staffer", "password": PASSWORD})
+        assert login.status_code == 200  # the form again: an inactive account cannot log in
+
+    def test_never_ones_own_account(self, client, chief, staffer):
+        response = self.act(client, staffer, chief)
+
+        assert any("found your own among them" in m for m in messages_of(response))
+        assert User.objects.filter(pk__in=[staffer.pk, chief.pk], is_active=True).count() == 2
+        assert log_of(staffer) == []
+
+    def test_an_account_beyond_the_roles_cannot_be_selected(self, client, chief):
+        boss = User.objects.create_superuser("boss", "boss@example.com", PASSWORD)
+
+        self.act(client, boss)
+
+        boss.refresh_from_db()
+        assert boss.is_active
 
 
 class TestNoEscalation:
