@@ -3,9 +3,10 @@
 Fills a separate database (Django's test database for DATABASE_URL, kept between runs so the
 million rows are generated once) with synthetic items, tags and tag links in a few set-based
 INSERTs, then times the item and tag changelists through the test client (a logged-in
-superuser), as an editor loads them: unfiltered, searched, filtered, sorted. Prints the median
-time and the number of SQL queries of each page. PostgreSQL is the target (DATABASE_URL);
-without it the same runs on SQLite.
+superuser), as an editor loads them: unfiltered, searched, filtered, sorted, and the dashboard
+(the admin's index) over an import log of its own. Prints the median time and the number of
+SQL queries of each page. PostgreSQL is the target (DATABASE_URL); without it the same runs
+on SQLite.
 """
 
 import argparse
@@ -28,9 +29,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-from articles.models import Item, Tag, TaggedItem  # noqa: E402
+from articles.models import ImportRun, Item, Tag, TaggedItem  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
+RUNS = 100
 
 PAGES = [
     ("items, first page", "/admin/articles/item/"),
@@ -43,6 +45,11 @@ PAGES = [
     ("tags, first page", "/admin/articles/tag/"),
     ("tags, sorted by items", "/admin/articles/tag/?o=-2"),
     ("tags, search", "/admin/articles/tag/?q=tag+99"),
+    # The dashboard (the admin's index) and the lists its panels link to.
+    ("dashboard", "/admin/"),
+    ("items, open conflicts", "/admin/articles/item/?conflict=open"),
+    ("items, next 48 hours", "/admin/articles/item/?visible=soon"),
+    ("tags, changed lately", "/admin/articles/tag/?changed=recent"),
 ]
 
 
@@ -96,9 +103,56 @@ def fill(items, tags):
             "WHERE i.id %% 10 = 0",
             [first_tag, first_item, tags],
         )
+    analyze()
+
+
+def analyze():
     with connection.cursor() as cursor:
         # Statistics and visibility maps as autovacuum keeps them on a live database.
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def fill_desk():
+    """What the dashboard reads, on the filled items: every thousandth item scheduled within
+    four days, every thousandth edited, and the import log that made them: RUNS runs, an item
+    created for every item, a conflict for every edited one, a tag created for every tag.
+    Set apart from fill() so that a database filled before it only gets these."""
+    now = "now()" if connection.vendor == "postgresql" else "datetime('now')"
+    if connection.vendor == "postgresql":
+        ahead = "now() + (id % 5760) * interval '1 minute'"
+    else:
+        ahead = "datetime('now', '+' || (id % 5760) || ' minutes')"
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM articles_importchange")
+        cursor.execute("DELETE FROM articles_importrun")
+        cursor.execute(
+            f"UPDATE articles_item SET published_at = {ahead} "
+            f"WHERE id % 1000 = 1 AND status = 'published'"
+        )
+        cursor.execute(f"UPDATE articles_item SET edited_at = {now} WHERE id % 1000 = 7")
+        cursor.execute(
+            f"INSERT INTO articles_importrun (started_at, finished_at, origin, forced, status, "
+            f"files, files_imported, files_unchanged, files_skipped, files_failed, created, "
+            f"updated, unchanged, conflicts, warnings, errors, removed, restored, kept) "
+            f"SELECT {now}, {now}, 'command', false, 'published', 1000, 1000, 0, 0, 0, "
+            f"10000, 0, 0, 10, '[]', '[]', 0, 0, 0 FROM ({numbers(RUNS)}) AS t"
+        )
+        first_run = ImportRun.objects.order_by("id").values_list("id", flat=True).first()
+        for kind, rows in [
+            ("item_created", "SELECT id, title FROM articles_item"),
+            ("item_conflict", "SELECT id, title FROM articles_item WHERE edited_at IS NOT NULL"),
+        ]:
+            cursor.execute(
+                f"INSERT INTO articles_importchange (run_id, kind, item_id, title) "
+                f"SELECT %s + i.id %% {RUNS}, %s, i.id, i.title FROM ({rows}) AS i",
+                [first_run, kind],
+            )
+        cursor.execute(
+            f"INSERT INTO articles_importchange (run_id, kind, object_id, title) "
+            f"SELECT %s + t.id %% {RUNS}, 'tag_created', t.id, '' FROM articles_tag t",
+            [first_run],
+        )
+    analyze()
 
 
 def measure(client, url, repeat):
@@ -140,6 +194,11 @@ def main(argv=None):
         Tag.objects.all().delete()
         started = time.perf_counter()
         fill(options.items, options.tags)
+        say(f"  filled in {time.perf_counter() - started:.0f} s", sys.stderr)
+    if ImportRun.objects.count() != RUNS:
+        say("Filling the import log and the dashboard's items…", sys.stderr)
+        started = time.perf_counter()
+        fill_desk()
         say(f"  filled in {time.perf_counter() - started:.0f} s", sys.stderr)
 
     User = get_user_model()

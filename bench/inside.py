@@ -30,6 +30,11 @@ CHANGELISTS = [
     ("tags, first page", "/admin/articles/tag/"),
     ("tags, sorted by items", "/admin/articles/tag/?o=-2"),
     ("tags, search", "/admin/articles/tag/?q=energy"),
+    # The dashboard (the admin's index) and the lists its panels link to.
+    ("dashboard", "/admin/"),
+    ("items, open conflicts", "/admin/articles/item/?conflict=open"),
+    ("items, next 48 hours", "/admin/articles/item/?visible=soon"),
+    ("tags, changed lately", "/admin/articles/tag/?changed=recent"),
 ]
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.email_url import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -185,6 +187,18 @@ READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", 60))
 # are exact whatever their age; this only bounds how long a dropped one takes up memory.
 READER_PAGE_CACHE = env_bool("READER_PAGE_CACHE", True)
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("READER_PAGE_CACHE_SECONDS", 3600))
+
+# Mail (password resets): printed on the console unless EMAIL_URL names an SMTP server
+# (newsroom/email_url.py). DEFAULT_FROM_EMAIL is the sender of what the site mails.
+globals().update(email_settings(os.environ.get("EMAIL_URL", "")))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+# A password reset link works this long (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 60 * 60 * 24))
+
+# How long a preview link (articles/previews.py) works after the editor made it: long enough
+# to send it to a colleague, short enough that a forwarded link stops showing an unpublished
+# item. Three days by default.
+PREVIEW_MAX_AGE_SECONDS = int(os.environ.get("PREVIEW_MAX_AGE_SECONDS", 3 * 24 * 60 * 60))
 
 # Tags are entered as "North Korea, Climate change": split on commas only, never on spaces
 # (taggit's default turns "climate change" into two tags).

@@ -6,6 +6,8 @@ from articles.reader.http import listing_page, public_view
 from articles.reader.sitemaps import SITEMAPS
 
 urlpatterns = [
+    # Password change (logged) and reset by email, before the admin's catch-all.
+    path("admin/", include("articles.admin.people")),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
@@ -19,5 +21,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    # Signed, expiring links to items readers cannot see yet (articles/reader/preview.py).
+    path("preview/", include("articles.reader.preview")),
     path("", include("articles.reader.urls")),
 ]

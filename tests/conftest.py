@@ -4,6 +4,7 @@
 import copy
 
 import pytest
+from django.test import override_settings
 
 from tests.factories import SEEDS, logged_in
 from tests.pages import run_command
@@ -19,6 +20,13 @@ def editor(client):
 def importer(client):
     """A staff user in "Importers", logged in on the test client."""
     return logged_in(client, "importer", "Importers")
+
+
+@pytest.fixture
+def berlin():
+    """The newsroom in Europe/Berlin (TIME_ZONE): CET in winter, CEST (UTC+2) in summer."""
+    with override_settings(TIME_ZONE="Europe/Berlin"):
+        yield
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 from contextlib import contextmanager
 from io import StringIO
+from types import SimpleNamespace
 from unittest import mock
 
 import html5lib
 from django.contrib.messages import get_messages
+from django.core import signing
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -44,8 +46,13 @@ def run_command(name, *args, **options):
 
 @contextmanager
 def clock_at(moment):
-    """Run with django.utils.timezone.now() at ``moment`` (for "no job to run" tests)."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    """Run with django.utils.timezone.now() at ``moment`` (for "no job to run" tests), and
+    django.core.signing's clock too (how old a signed link is: preview links expire)."""
+    signing_clock = SimpleNamespace(time=lambda: moment.timestamp())
+    with (
+        mock.patch("django.utils.timezone.now", return_value=moment),
+        mock.patch.object(signing, "time", signing_clock),
+    ):
         yield
 
 

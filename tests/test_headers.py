@@ -47,7 +47,8 @@ def test_error_pages_get_them_too(client):
 
 
 @pytest.mark.parametrize(
-    ("path", "as_editor"), [("/admin/login/", False), ("/admin/articles/item/", True)]
+    ("path", "as_editor"),
+    [("/admin/login/", False), ("/admin/articles/item/", True), ("/admin/", True)],
 )
 def test_admin_pages_add_only_the_one_hashed_style_attribute(client, request, path, as_editor):
     if as_editor:

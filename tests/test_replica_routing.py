@@ -15,6 +15,7 @@ from django.db import connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from articles import previews
 from articles import reader_cache as reader_cache_module
 from articles.models import Item, Tag
 from newsroom.routers import (
@@ -25,7 +26,7 @@ from newsroom.routers import (
     reading_from_replica,
 )
 from tests.admin.test_items import change_url
-from tests.factories import SEEDS, logged_in, make_item
+from tests.factories import SEEDS, draft, logged_in, make_item
 from tests.pages import item_form_data, run_command
 from tests.reader.cache_support import reader_cache_fixture, served  # noqa: F401
 
@@ -232,3 +233,14 @@ def test_counts_the_cache_keeps_are_read_from_the_primary(reader_cache):
         assert ReplicaRouter().db_for_read(Item) == REPLICA
 
     assert alias == PRIMARY
+
+
+@reads_primary
+def test_a_preview_reads_from_the_primary_an_editors_save_shows_at_once():
+    item = draft("Not out yet", "North Korea")
+    token = previews.preview_token(item)
+
+    for url in (previews.preview_url(item), previews.preview_tag_url(token, item.tags.get())):
+        with queries_on() as ran:
+            assert Client().get(url).status_code == 200  # anonymous: a reader's request
+        assert ran[PRIMARY] and not ran[REPLICA], url

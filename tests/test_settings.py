@@ -100,3 +100,11 @@ def test_a_replica_without_a_primary_refuses_to_start():
 
     assert result.returncode != 0
     assert "DATABASE_REPLICA_URL needs DATABASE_URL" in result.stderr
+
+
+def test_time_zone_is_the_newsrooms_and_an_unknown_zone_refuses_to_start():
+    assert settings_under("settings.TIME_ZONE", TIME_ZONE="Europe/Berlin") == "Europe/Berlin"
+    assert settings_under("settings.TIME_ZONE") == "UTC"
+    result = load_settings(DEBUG="1", TIME_ZONE="Mars/Olympus")
+    assert result.returncode != 0
+    assert "Incorrect timezone setting: Mars/Olympus" in result.stderr

@@ -1,13 +1,14 @@
 """Form fields and widgets of the editors' admin: exact teaser text, tag names with
-autocomplete, several files in one upload."""
+autocomplete, times with their zone, several files in one upload."""
 
 import json
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.widgets import SELECT2_TRANSLATIONS
+from django.contrib.admin.widgets import SELECT2_TRANSLATIONS, AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from ..models import PARAGRAPH_SEPARATOR, Tag
@@ -49,6 +50,16 @@ class ExactTextField(forms.CharField):
                 raise ValidationError(
                     f"expected paragraph {number} to start and end with text, found a space"
                 )
+
+
+class ZonedSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, with the newsroom's time zone (TIME_ZONE) named
+    beside the time: what is typed is read in that zone, and shown in it."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["time_label"] = f"Time ({timezone.get_current_timezone_name()}):"
+        return context
 
 
 class TagNamesWidget(forms.SelectMultiple):

@@ -1,8 +1,10 @@
-"""The item list's filters. Typed into a box where a list of choices would not scale."""
+"""The item and tag lists' filters. Typed into a box where a list of choices would not scale;
+the dashboard's (conflicts, scheduled soon, recently changed tags) share its rules."""
 
 from django.contrib import admin
 from django.utils import timezone
 
+from .. import dashboard
 from ..models import ImportChange, ImportRun, Item
 from ..tag_services import find_tag
 
@@ -82,15 +84,52 @@ class VisibilityFilter(admin.SimpleListFilter):
     parameter_name = "visible"
 
     def lookups(self, request, model_admin):
-        return [("now", "Now"), ("scheduled", "Scheduled"), ("no", "Not now")]
+        return [
+            ("now", "Now"),
+            ("scheduled", "Scheduled"),
+            ("soon", "Scheduled, next 48 hours"),
+            ("no", "Not now"),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
         live = Item.objects.published(at=now).values("pk")
         if self.value() == "now":
             return queryset.filter(pk__in=live)
+        if self.value() == "soon":
+            return dashboard.scheduled_soon(queryset, now=now)
         if self.value() == "scheduled":
             return queryset.filter(status=Item.Status.PUBLISHED, published_at__gt=now)
         if self.value() == "no":
             return queryset.exclude(pk__in=live)
+        return queryset
+
+
+class ConflictFilter(admin.SimpleListFilter):
+    """Items whose wire copy differs from the editor's version an import kept."""
+
+    title = "conflict with the wire"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return dashboard.open_conflicts(queryset)
+        return queryset
+
+
+class RecentlyChangedTagFilter(admin.SimpleListFilter):
+    """Tags made by an import, edited in the admin or merged into, lately."""
+
+    title = "changed"
+    parameter_name = "changed"
+
+    def lookups(self, request, model_admin):
+        return [("recent", f"In the last {dashboard.RECENT_TAG_DAYS} days")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "recent":
+            return dashboard.recently_changed_tags(queryset)
         return queryset

@@ -4,7 +4,6 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -13,7 +12,13 @@ from ..editing import check_schedule
 from ..models import Item, ItemOldSlug, Tag, assign_slugs
 from ..tag_names import clean_tag_name, tag_key
 from ..tag_services import check_name_available
-from .fields import ASCII_WHITESPACE, ExactTextField, MultipleFileField, TagNamesField
+from .fields import (
+    ASCII_WHITESPACE,
+    ExactTextField,
+    MultipleFileField,
+    TagNamesField,
+    ZonedSplitDateTime,
+)
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -29,7 +34,11 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
         fields = ["title", "slug", "teaser", "status", "published_at", "unpublish_at"]
-        widgets = {"title": forms.TextInput(attrs={"class": "vLargeTextField"})}
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "published_at": ZonedSplitDateTime,
+            "unpublish_at": ZonedSplitDateTime,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,13 +147,11 @@ class ChooseTagForm(ActionForm):
 
 
 class ScheduleForm(ActionForm):
-    published_at = forms.SplitDateTimeField(
-        label="Publish at", widget=admin_widgets.AdminSplitDateTime
-    )
+    published_at = forms.SplitDateTimeField(label="Publish at", widget=ZonedSplitDateTime)
     unpublish_at = forms.SplitDateTimeField(
         label="Unpublish at",
         required=False,
-        widget=admin_widgets.AdminSplitDateTime,
+        widget=ZonedSplitDateTime,
         help_text="Leave empty to keep the items published.",
     )
 

@@ -262,4 +262,5 @@ def _report_row(report):
         "updated": counts.updated,
         "unchanged": counts.unchanged,
         "conflicts": report.conflicts,
+        "differing": report.differing,
     }

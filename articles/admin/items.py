@@ -21,7 +21,7 @@ from ..models import DigestEntry, Item
 from ..models.search import SearchVectorColumn, websearch_query
 from ..tag_services import find_tag, get_or_create_tag, tags_for_names
 from .base import action_page, has_app_permission, plural, render_page
-from .filters import EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter
+from .filters import ConflictFilter, EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter
 from .forms import ChooseTagForm, ItemForm, ScheduleForm
 from .paginators import EstimatedCountPaginator
 
@@ -50,7 +50,14 @@ class ItemAdmin(SimpleHistoryAdmin):
         "last_edited",
         "sources",
     ]
-    list_filter = ["status", VisibilityFilter, TagFilter, ImportRunFilter, EditedFilter]
+    list_filter = [
+        "status",
+        VisibilityFilter,
+        TagFilter,
+        ImportRunFilter,
+        EditedFilter,
+        ConflictFilter,
+    ]
     search_fields = ["title", "teaser"]
     search_help_text = "Words of the title or the text."
     date_hierarchy = "published_at"

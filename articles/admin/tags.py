@@ -17,6 +17,7 @@ from ..models import Item, Tag, TagAlias, TaggedItem
 from ..tag_names import tag_key
 from ..tag_services import merge_tags, plan_merge, rename_tag
 from .base import action_page, plural, render_page
+from .filters import RecentlyChangedTagFilter
 from .forms import ConfirmForm, MergeForm, TagAliasForm, TagForm
 from .paginators import EstimatedCountPaginator
 
@@ -35,6 +36,7 @@ class TagAdmin(admin.ModelAdmin):
     form = TagForm
     list_display = ["name", "item_count", "alias_list", "short_description"]
     search_fields = ["name", "aliases__name"]
+    list_filter = [RecentlyChangedTagFilter]  # the dashboard's "tags changed" links here
     list_per_page = 100
     show_full_result_count = False
     paginator = EstimatedCountPaginator

@@ -15,6 +15,7 @@ from ..tag_names import tag_key
 from ..tag_pages import TagPages
 from ..tag_services import get_or_create_tags
 from .changes import WRITTEN_FIELDS, RunChanges, created_before_sql
+from .diffs import item_diff
 from .provenance import record_digests
 from .reports import FileStatus, ItemOutcome, Outcome
 from .upsert import content_hash, entry_teaser, item_import_key, note_update, upsert
@@ -32,13 +33,17 @@ def apply_files(pending, *, run, status, now):
     for one, _, entries in files:
         outcomes[one.report.name] = file_outcomes = []
         for key, entry in entries:
+            before = _imported_text(items.get(key))
             item, outcome = upsert(items, key, entry, status=status, now=now, new_items=new_items)
             if outcome == Outcome.CONFLICT:
                 changes.add(ImportChange.Kind.ITEM_CONFLICT, item=item)
             elif outcome == Outcome.UPDATED and item.pk is not None:
                 changed_items[item.pk] = item
                 note_update(updates, changes, item)
-            file_outcomes.append((entry, item, outcome))
+            diff = None
+            if outcome in (Outcome.UPDATED, Outcome.CONFLICT) and before is not None:
+                diff = item_diff(*before, entry.title, entry_teaser(entry))
+            file_outcomes.append((entry, item, outcome, diff))
 
     if new_items:
         assign_slugs(new_items)
@@ -49,11 +54,13 @@ def apply_files(pending, *, run, status, now):
         Item.objects.bulk_update(list(changed_items.values()), WRITTEN_FIELDS)
     new_ids = {item.pk for item in new_items}
 
-    pairs = {(tag.pk, item.pk) for one, tag, _ in files for _, item, _ in outcomes[one.report.name]}
+    pairs = {
+        (tag.pk, item.pk) for one, tag, _ in files for _, item, *_ in outcomes[one.report.name]
+    }
     page = TagPages({tag for _, tag, _ in files}, pairs, new_ids)
     linked_by_file = {}
     for one, tag, _ in files:
-        ordered = [item for _, item, _ in outcomes[one.report.name]]
+        ordered = [item for _, item, *_ in outcomes[one.report.name]]
         linked_by_file[one.report.name] = linked = page.link(tag, ordered, one.report.page)
         for item in ordered:
             # A created item's links go with it on undo; an existing item's are recorded.
@@ -64,7 +71,7 @@ def apply_files(pending, *, run, status, now):
     _record_revisions(run, now, new_items, changed_items, linked_by_file)
 
     entry_rows = {
-        name: [(position, item.pk) for position, (_, item, _) in enumerate(rows, start=1)]
+        name: [(position, item.pk) for position, (_, item, *_) in enumerate(rows, start=1)]
         for name, rows in outcomes.items()
     }
     recorded = record_digests(
@@ -78,8 +85,8 @@ def apply_files(pending, *, run, status, now):
     for one, _, _ in files:
         report = one.report
         report.items = [
-            ItemOutcome(entry.line, entry.title, outcome, item.pk, item.slug)
-            for entry, item, outcome in outcomes[report.name]
+            ItemOutcome(entry.line, entry.title, outcome, item.pk, item.slug, diff)
+            for entry, item, outcome, diff in outcomes[report.name]
         ]
         wrote = any(o.outcome in (Outcome.CREATED, Outcome.UPDATED) for o in report.items)
         wrote = wrote or linked_by_file[report.name] or report.name in recorded
@@ -95,7 +102,7 @@ def _drop_reader_pages(files, outcomes, changed_items, linked_by_file):
     """What readers see changes where the batch wrote: items updated, items newly tagged
     (created ones included), and those tags' pages; when the batch commits."""
     reader_cache.items_edited(changed_items.values())
-    by_pk = {item.pk: item for rows in outcomes.values() for _, item, _ in rows}
+    by_pk = {item.pk: item for rows in outcomes.values() for _, item, *_ in rows}
     linked_tags = {tag.pk for one, tag, _ in files if linked_by_file[one.report.name]}
     linked = {pk for ids in linked_by_file.values() for pk in ids}
     reader_cache.items_retagged([by_pk[pk] for pk in linked], linked_tags)
@@ -106,22 +113,27 @@ def _known_items(files):
 
     Most known items are unchanged (a forced re-read, an item listed again): for those only
     KNOWN_ITEM_FIELDS are read, no teaser and no times. Items whose wire copy differs from
-    the last import, and that no editor changed, are read again whole.
+    the last import are read again whole: to be updated, or (an editor's) for the diff of
+    their conflict.
     """
     incoming = {}
     for _, _, entries in files:
         for key, entry in entries:
             incoming.setdefault(key, set()).add(content_hash(entry.title, entry_teaser(entry)))
     items = Item.objects.only(*KNOWN_ITEM_FIELDS).in_bulk(list(incoming), field_name="import_key")
-    may_update = [
-        item.pk
-        for key, item in items.items()
-        if not item.is_edited and incoming[key] - {item.import_hash}
-    ]
-    if may_update:
-        for item in Item.objects.filter(pk__in=may_update):
+    differing = [item.pk for key, item in items.items() if incoming[key] - {item.import_hash}]
+    if differing:
+        for item in Item.objects.filter(pk__in=differing):
             items[item.import_key] = item
     return items
+
+
+def _imported_text(item):
+    """(title, teaser) of a known item read whole (one the wire changes), else None: an item
+    read with KNOWN_ITEM_FIELDS only is unchanged, and its teaser is never fetched."""
+    if item is None or item.pk is None or "teaser" in item.get_deferred_fields():
+        return None
+    return item.title, item.teaser
 
 
 def _record_created_changes(run, items):

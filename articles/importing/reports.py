@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, make_dataclass
 from enum import StrEnum
 from typing import ClassVar
 
+from .diffs import ItemDiff
+
 
 class Outcome(StrEnum):
     """What a digest's entry did to its item."""
@@ -64,6 +66,8 @@ class ItemOutcome:
     outcome: Outcome
     item_id: int | None = None
     slug: str = ""
+    # Updated or in conflict: from the item as it was to the wire's copy.
+    diff: ItemDiff | None = None
 
     def as_dict(self):
         return {
@@ -72,6 +76,7 @@ class ItemOutcome:
             "outcome": self.outcome.value,
             "item_id": self.item_id,
             "slug": self.slug,
+            "diff": self.diff.as_dict() if self.diff else None,
         }
 
 
@@ -96,6 +101,11 @@ class FileReport:
     @property
     def conflicts(self):
         return [outcome for outcome in self.items if outcome.outcome == Outcome.CONFLICT]
+
+    @property
+    def differing(self):
+        """The items the wire's copy changes (updated) or would (in conflict), with a diff."""
+        return [outcome for outcome in self.items if outcome.diff is not None]
 
     def as_dict(self):
         return {

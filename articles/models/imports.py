@@ -88,7 +88,11 @@ class ImportChange(models.Model):
 
     class Meta:
         ordering = ["run", "id"]
-        indexes = [models.Index(fields=["run", "kind"], name="articles_importchange_run")]
+        indexes = [
+            models.Index(fields=["run", "kind"], name="articles_importchange_run"),
+            # The dashboard's open conflicts: one kind's rows, out of one a changed item a run.
+            models.Index(fields=["kind", "item"], name="articles_importchange_kind"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title or self.object_id}"

@@ -196,16 +196,22 @@ class ItemView(PublicPageMixin, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            # A slug the item had before an editor changed it: 301 to its page. Only a miss
-            # looks there, so a current slug costs no extra query.
-            old = (
-                ItemOldSlug.objects.filter(slug=kwargs["slug"], item__in=Item.objects.published())
-                .select_related("item")
-                .first()
-            )
-            if old is None:
+            # Only a miss looks for an old slug, so a current slug costs no extra query.
+            redirect = self.redirect_from_old_slug()
+            if redirect is None:
                 raise
-            return HttpResponsePermanentRedirect(with_query(request, old.item.get_absolute_url()))
+            return redirect
+
+    def redirect_from_old_slug(self):
+        """A 301 to the item's page for a slug it had before an editor changed it, or None."""
+        old = (
+            ItemOldSlug.objects.filter(slug=self.kwargs["slug"], item__in=Item.objects.published())
+            .select_related("item")
+            .first()
+        )
+        if old is None:
+            return None
+        return HttpResponsePermanentRedirect(with_query(self.request, old.item.get_absolute_url()))
 
     def get_page_title(self):
         return self.object.title

@@ -11,6 +11,8 @@ from tests.pages import run_command
 
 pytestmark = pytest.mark.django_db
 
+ALL_THREE = ["Chief editors", "Editors", "Importers"]
+
 
 def codenames(group_name):
     return set(Group.objects.get(name=group_name).permissions.values_list("codename", flat=True))
@@ -140,16 +142,17 @@ def test_reverting_without_the_publish_permission_leaves_publishing_alone(client
 
 
 class TestEnsureEditor:
-    def test_creates_a_staff_account_in_both_groups_not_a_superuser(self):
+    def test_creates_a_staff_account_in_the_three_groups_not_a_superuser(self):
         out, _ = run_command("ensure_editor")
 
         user = get_user_model().objects.get(username="editor")
-        assert "Created account 'editor' (Editors and Importers)" in out
+        assert "Created account 'editor' (Editors, Importers and Chief editors)" in out
         assert (user.is_staff, user.is_superuser) == (True, False)
-        assert sorted(user.groups.values_list("name", flat=True)) == ["Editors", "Importers"]
+        assert sorted(user.groups.values_list("name", flat=True)) == ALL_THREE
         assert user.has_perm("articles.publish_item") and user.has_perm("articles.import_digests")
+        assert user.has_perm("auth.change_user") and not user.has_perm("auth.change_group")
 
-    def test_an_existing_account_keeps_its_password_and_joins_both_groups(self):
+    def test_an_existing_account_keeps_its_password_and_joins_the_three_groups(self):
         user = get_user_model().objects.create_user("editor", password="kept-password-1")
 
         out, _ = run_command("ensure_editor")
@@ -158,7 +161,7 @@ class TestEnsureEditor:
         assert "password is unchanged" in out
         assert user.check_password("kept-password-1")
         assert user.is_staff
-        assert sorted(user.groups.values_list("name", flat=True)) == ["Editors", "Importers"]
+        assert sorted(user.groups.values_list("name", flat=True)) == ALL_THREE
 
     def test_missing_groups_are_made_again_with_their_permissions(self):
         Group.objects.all().delete()
@@ -167,3 +170,4 @@ class TestEnsureEditor:
 
         assert "publish_item" in codenames("Editors")
         assert "import_digests" in codenames("Importers")
+        assert codenames("Chief editors") == {"add_user", "change_user", "view_user"}

@@ -2,9 +2,10 @@
 
 import pytest
 
-from articles.models import Item, Tag
+from articles import previews
+from articles.models import ImportRun, Item, Tag
 from tests.browser.steps import log_in, pick_tag
-from tests.factories import SEED_PAGE_1, make_user
+from tests.factories import SEED_PAGE_1, draft, make_item, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,4 +115,60 @@ def test_the_admin_pages_an_editor_uses_work_under_the_policy(
     visit(page, "/admin/articles/tag/", found)
 
     assert found == {path: [] for path in found}
+    assert console_errors == []
+
+
+def test_a_preview_loads_under_the_strict_policy_with_its_banner_styled(watched, console_errors):
+    make_item("Published", "Korea")
+    item = draft("A draft", "Korea")
+    token = previews.preview_token(item)
+    found = {}
+    for path in [previews.preview_url(item), previews.preview_tag_url(token, item.tags.get())]:
+        visit(watched, path, found)
+        banner = watched.locator(".preview-banner")
+        assert banner.inner_text().startswith("Preview.")
+        # Its stylesheet was allowed and applied (no inline style): the border is dashed.
+        assert banner.evaluate("node => getComputedStyle(node).borderTopStyle") == "dashed"
+
+    assert found == {path: [] for path in found}
+    assert console_errors == []
+
+
+def test_a_chief_editor_gives_groups_under_the_policy(watched, console_errors):
+    page = watched
+    make_user("chief", "Chief editors")
+    staffer = make_user("staffer", "Editors")
+    found = {}
+
+    visit(page, "/admin/login/", found)
+    log_in(page, "chief", "/admin/auth/user/")
+    found["user list"] = violations(page)
+    visit(page, f"/admin/auth/user/{staffer.pk}/change/", found)
+    # The two-box group chooser (SelectFilter2) ran: choose "Importers", move it, save.
+    page.select_option("#id_groups_from", label="Importers")
+    page.click("#id_groups_add")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".messagelist .success")
+    found["user saved"] = violations(page)
+    visit(page, "/admin/password_change/", found)
+
+    assert sorted(staffer.groups.values_list("name", flat=True)) == ["Editors", "Importers"]
+    assert found == {path: [] for path in found}
+    assert console_errors == []
+
+
+def test_the_dashboard_loads_under_the_policy_with_its_styles(watched, console_errors, seeded):
+    make_user("editor", "Editors", "Importers")
+    draft("A draft", "Korea")
+    ImportRun.objects.update(files_failed=1, files_imported=0)
+    found = {}
+
+    log_in(watched, "editor", "/admin/")
+    found["dashboard"] = violations(watched)
+
+    outcome = watched.locator("#desk-runs .desk-outcome").first
+    assert outcome.inner_text() == "failed"
+    assert outcome.evaluate("node => getComputedStyle(node).fontWeight") == "700"
+    assert "Drafts waiting: 1" in watched.locator("#desk").inner_text()
+    assert found == {"dashboard": []}
     assert console_errors == []

@@ -7,7 +7,7 @@ import pytest
 
 from articles.models import Item, Tag
 from tests.browser.steps import log_in, pick_tag
-from tests.factories import SEED_PAGE_1, digest_text, make_user, seed_titles
+from tests.factories import SEED_PAGE_1, digest_text, draft, make_item, make_user, seed_titles
 from tests.pages import run_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -109,3 +109,40 @@ def public_texts(page):
         texts.append(tab.locator("main").inner_text())
     reader.close()
     return texts
+
+
+def test_an_editor_previews_a_draft_sends_the_link_and_publishes_it(
+    page, browser, live_server, console_errors
+):
+    make_item("Already out", "North Korea")
+    item = draft("Summit date set", "North Korea")
+    make_user("editor", "Editors")
+    log_in(page, "editor", f"/admin/articles/item/{item.pk}/change/")
+
+    # Preview opens in a tab of its own: the item and its tag's page, marked as a preview.
+    with page.expect_popup() as opened:
+        page.get_by_role("link", name="Preview").click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert preview.locator(".preview-banner").inner_text().startswith("Preview.")
+    assert preview.get_by_role("heading", name="Summit date set").is_visible()
+    preview.get_by_role("link", name="North Korea").last.click()
+    preview.wait_for_selector(".preview-banner")
+    assert preview.get_by_role("link", name="Summit date set").is_visible()
+    link = preview.url
+
+    # A colleague without an account opens the link.
+    colleague = browser.new_context(base_url=live_server.url).new_page()
+    assert colleague.goto(link).status == 200
+    assert colleague.get_by_role("link", name="Summit date set").is_visible()
+    assert colleague.goto(item.get_absolute_url()).status == 404  # not out yet
+
+    # Publish it: the public page is there, the change form offers View on site again.
+    page.select_option("#id_status", "published")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    assert page.get_by_role("link", name="View on site").is_visible()
+    assert page.get_by_role("link", name="Preview").count() == 0
+    assert colleague.goto(item.get_absolute_url()).status == 200
+    colleague.context.close()
+    assert [(m.text, m.location) for m in console_errors] == []

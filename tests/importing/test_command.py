@@ -305,6 +305,21 @@ def test_an_editors_change_is_kept_and_reported_as_a_conflict(tmp_path):
         "outcome": "conflict",
         "item_id": item.pk,
         "slug": item.slug,
+        # From the editor's version (kept) to the wire's copy.
+        "diff": {
+            "title": {
+                "now": "Editor's better headline",
+                "wire": wire_title,
+                "changes": [
+                    {"op": "replace", "now": ["Editor's better headline"], "wire": [wire_title]}
+                ],
+            },
+            "teaser": {
+                "now": "Editor's teaser.",
+                "wire": "Wire fix.",
+                "changes": [{"op": "replace", "now": ["Editor's teaser."], "wire": ["Wire fix."]}],
+            },
+        },
     }
 
 

@@ -10,9 +10,9 @@ from articles.roles import ensure_roles
 
 class Command(BaseCommand):
     help = (
-        "Create a staff account named USERNAME (default: editor) in the Editors and Importers "
-        "groups, with a random password printed once. An existing account keeps its password "
-        "and is put in both groups."
+        "Create a staff account named USERNAME (default: editor) in the Editors, Importers and "
+        "Chief editors groups, with a random password printed once. An existing account keeps "
+        "its password and is put in all three groups."
     )
 
     def add_arguments(self, parser):
@@ -28,16 +28,22 @@ class Command(BaseCommand):
             user.groups.add(*groups)
             self.stdout.write(
                 f"Account {username!r} exists; its password is unchanged; it is in "
-                f"{' and '.join(group.name for group in groups)}."
+                f"{_names(groups)}."
             )
             return
         password = secrets.token_urlsafe(12)
-        # Not a superuser: the roles say what an editor may do, and user management is not it.
+        # Not a superuser: the roles say what an editor may do; as a chief editor it manages
+        # the staff's accounts within the roles (articles/people.py), no more.
         user = User.objects.create_user(username=username, password=password, is_staff=True)
         user.groups.add(*groups)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created account {username!r} (Editors and Importers) with password {password} "
+                f"Created account {username!r} ({_names(groups)}) with password {password} "
                 "(shown once; change it in the admin)."
             )
         )
+
+
+def _names(groups):
+    *others, last = [group.name for group in groups]
+    return f"{', '.join(others)} and {last}" if others else last

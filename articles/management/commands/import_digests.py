@@ -36,6 +36,16 @@ class Command(BaseCommand):
             "--report", metavar="FILE", help="Write the summary and each item's outcome as JSON."
         )
 
+    def write_diffs(self, file_report):
+        """Per item the wire changes (or would, in a conflict): a unified diff of its title
+        and teaser paragraphs, from the item now to the wire's copy."""
+        for outcome in file_report.differing:
+            self.stdout.write(
+                f"{file_report.name}:{outcome.line}: {outcome.title} ({outcome.outcome})"
+            )
+            for line in outcome.diff.unified():
+                self.stdout.write(line)
+
     def handle(self, *args, paths, dry_run, force, status, report, verbosity, **options):
         try:
             sources = collect_sources(paths)
@@ -51,6 +61,8 @@ class Command(BaseCommand):
                 self.stderr.write(self.style.ERROR(file_report.error))
             elif verbosity >= 2:
                 self.stdout.write(f"{file_report.name}: {file_report.status}")
+                if dry_run:
+                    self.write_diffs(file_report)
             for warning in file_report.warnings:
                 self.stderr.write(self.style.WARNING(f"warning: {warning}"))
             if report:
