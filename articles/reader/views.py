@@ -14,7 +14,7 @@ from .. import reader_cache as cache
 from ..models import Item, ItemOldSlug
 from ..tag_services import FoundBy
 from . import queries, search
-from .filters import WIRE, SearchFilterSet, TagPageFilterSet
+from .filters import WIRE, SearchFilterSet, TagPageFilterSet, unfiltered
 from .http import (
     DESCRIPTION_LENGTH,
     SITE_DESCRIPTION,
@@ -109,11 +109,17 @@ class FilteredListMixin:
     """A list narrowed by a django-filter set; invalid filters answer 400 with the errors."""
 
     filterset_class = None
+    # A request with no parameter but the page reads filters.unfiltered() instead (its
+    # template must read no more of the filter set than UnfilteredSet holds).
+    unfiltered_set = False
 
     def get(self, request, *args, **kwargs):
-        self.filterset = self.filterset_class(
-            request.GET, queryset=self.get_queryset(), request=request
-        )
+        if self.unfiltered_set and request.GET.keys() <= {self.page_kwarg}:
+            self.filterset = unfiltered(self.filterset_class)
+        else:
+            self.filterset = self.filterset_class(
+                request.GET, queryset=self.get_queryset(), request=request
+            )
         if not self.filterset.is_valid():
             # ?tag=dprk: another spelling of a tag answers a 301 to the tag's slug.
             canonical = canonical_tag_filter(request) if "tag" in self.filterset.errors else None
@@ -136,6 +142,7 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
     paginate_by = 10
     paginator_class = IndexPaginator
     filterset_class = TagPageFilterSet
+    unfiltered_set = True
 
     def get(self, request, *args, **kwargs):
         match = lookup_tag_once(request, kwargs["slug"])
@@ -214,7 +221,7 @@ class ItemView(PublicPageMixin, DetailView):
         return self.object.paragraphs[0]
 
     def get_context_data(self, **kwargs):
-        tags = sorted(self.object.tags.all(), key=lambda tag: queries.sort_key(tag.name))
+        tags = sorted(self.object.tag_list, key=lambda tag: queries.sort_key(tag.name))
         cache.depends_on(tags=tags)  # their names, and their items as related items
         return super().get_context_data(
             tags=tags, related_items=queries.related_items(self.object, tags), **kwargs
