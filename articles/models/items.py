@@ -135,6 +135,13 @@ class Item(models.Model):
                 condition=Q(status=PUBLISHED),
                 name="articles_item_published_order",
             ),
+            # The sitemap index: the latest change of a published item, the first row read
+            # backwards (MAX(updated_at) read every published item).
+            models.Index(
+                fields=["-updated_at", "published_at", "unpublish_at"],
+                condition=Q(status=PUBLISHED),
+                name="articles_item_changes",
+            ),
         ]
 
     def __str__(self):
