@@ -126,6 +126,9 @@ class SearchFilterSet(ItemFilterSet):
     )
 
     default_order = RELEVANCE
+    # How many matches narrow() found, when the search knows it without counting (see
+    # search.find); None: the paginator counts.
+    match_count = None
 
     @property
     def query(self):
@@ -139,10 +142,14 @@ class SearchFilterSet(ItemFilterSet):
         return queryset  # searched in narrow(), so that the rank is there to order by
 
     def narrow(self, queryset, order):
+        if not self.narrowed:
+            return queryset  # the bare form: nothing is listed, nothing to read
         # After the filters (tags, dates): the bounded set of matches, the newest (the oldest
         # when so ordered), ranked.
         candidates = ORDERINGS[OLDEST] if order == OLDEST else ORDERINGS[NEWEST]
-        return search.search(queryset, self.query, candidates)
+        matches = search.find(queryset, self.query, candidates)
+        self.match_count = matches.count
+        return matches.items
 
     def apply_order(self, queryset, order):
         if order == RELEVANCE and not self.query:

@@ -247,7 +247,7 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
         context.update(
             searched=valid and self.filterset.narrowed,
             query=query,
-            # search.search() counts one match beyond MAX_RESULTS: "1,000+ results".
+            # search.find() counts one match beyond MAX_RESULTS: "1,000+ results".
             result_count=search.count_label(self.result_count) if paginator else "0",
             highlight_words=search.highlight_words(query),
             popular_tags=queries.most_used_tags(POPULAR_TAGS),
@@ -261,6 +261,8 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.match_count is not None:
+            paginator.count = self.filterset.match_count  # the search read them: no COUNT
         self.result_count = paginator.count
         if self.result_count > search.MAX_RESULTS:
             paginator.count = search.MAX_RESULTS  # pages of the best MAX_RESULTS only
