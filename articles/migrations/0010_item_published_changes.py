@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_reader_visibility_and_search"),
+        ("articles", "0009_tag_undo_and_deletion"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
