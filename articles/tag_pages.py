@@ -38,9 +38,9 @@ class TagPages:
 
     def __init__(self, tags, pairs, new_ids):
         """pairs: every (tag id, item id) the batch's digests list."""
-        tags = list(tags)
+        self.tags = list(tags)
         known_ids = {pk for _, pk in pairs if pk not in new_ids}
-        links = TaggedItem.objects.filter(tag__in=tags)
+        links = TaggedItem.objects.filter(tag__in=self.tags)
         self.positions = {}
         self.untagged_by_editor = set()
         if known_ids:
@@ -57,12 +57,7 @@ class TagPages:
                     item_id__in={pk for _, pk in unlinked},
                 ).values_list("digest__tag_id", "item_id")
                 self.untagged_by_editor = set(imported_before) & unlinked
-        self.bounds = {
-            row["tag_id"]: (row["top"], row["bottom"])
-            for row in links.order_by()
-            .values("tag_id")
-            .annotate(top=Min("position"), bottom=Max("position"))
-        }
+        self._bounds = None
         self.new_rows = []
         self.placed_by_tag = defaultdict(list)  # positions this batch gives, by tag
 
@@ -88,6 +83,21 @@ class TagPages:
             top, bottom = self.bounds.get(tag.pk, (position, position))
             self.bounds[tag.pk] = (min(top, position), max(bottom, position))
         return to_link
+
+    @property
+    def bounds(self):
+        """{tag id: (top, bottom)} positions of the tags' pages, read when a link is first
+        placed: a forced re-read of known files places none, and skips reading every link of
+        its tags."""
+        if self._bounds is None:
+            self._bounds = {
+                row["tag_id"]: (row["top"], row["bottom"])
+                for row in TaggedItem.objects.filter(tag__in=self.tags)
+                .order_by()
+                .values("tag_id")
+                .annotate(top=Min("position"), bottom=Max("position"))
+            }
+        return self._bounds
 
     def save(self):
         insert_rows(

@@ -128,9 +128,12 @@ def sqlite_database() -> Iterator[Database]:
 
 @contextmanager
 def postgres_database(url: str, name: str) -> Iterator[Database]:
-    """``bench_wt_<name>`` on DATABASE_URL's server, created empty and dropped afterwards."""
+    """``bench_wt_<owner>_<name>`` on DATABASE_URL's server, created empty and dropped
+    afterwards; ``owner``: DATABASE_URL's database (without a ``wt_`` prefix), so that runs
+    from two worktrees sharing the server use databases of their own."""
     parts = urlsplit(url)
-    name = BENCH_PREFIX + name
+    owner = parts.path.lstrip("/").removeprefix("wt_")
+    name = BENCH_PREFIX + (f"{owner}_{name}" if owner else name)
     if parts.scheme not in POSTGRES_SCHEMES:
         raise BackendError(f"postgres: expected a PostgreSQL DATABASE_URL, found {parts.scheme}://")
     if parts.path.lstrip("/").startswith(BENCH_PREFIX):

@@ -2,6 +2,7 @@
 
     python -m bench.inside changelists TAG_SLUG        JSON: the admin changelists' timings
     python -m bench.inside profile FOLDER KEY=PATH...  pyinstrument and EXPLAIN per page
+    python -m bench.inside cpu PATH...                 JSON: CPU ms a request, per page
 
 Both use Django's test client in process (no server), against the database the child's
 environment names, with the benchmark's settings (bench.settings).
@@ -47,6 +48,8 @@ def main(argv: Sequence[str]) -> int:
     command, *rest = argv
     if command == "changelists":
         figures = changelists(rest[0])
+    elif command == "cpu":
+        figures = cpu(rest)
     else:
         figures = profile(Path(rest[0]), dict(pair.split("=", 1) for pair in rest[1:]))
     sys.stdout.write(json.dumps(figures) + "\n")
@@ -83,6 +86,29 @@ def changelists(tag_slug: str) -> list[dict]:
             {"label": label, "path": path, "median_ms": median, "queries": len(captured)}
         )
     return figures
+
+
+def cpu(paths: Sequence[str], rounds: int = 5, requests: int = 100) -> dict[str, float]:
+    """The process's CPU time a request of each page, the least of ``rounds`` rounds of
+    ``requests``, the pages interleaved: on a machine shared with other work, wall-clock
+    rates move with the load, the CPU a request much less (run it for two commits, and
+    compare each page with the floors of the same run)."""
+    from django.test import Client
+
+    client = Client()
+    for path in paths:
+        for _ in range(10):  # warm: caches, connections, the first compilation
+            if client.get(path).status_code != 200:
+                raise SystemExit(f"{path}: expected 200")
+    least = {path: float("inf") for path in paths}
+    for _ in range(rounds):
+        for path in paths:
+            started = time.process_time()
+            for _ in range(requests):
+                client.get(path)
+            spent = (time.process_time() - started) * 1000 / requests
+            least[path] = min(least[path], spent)
+    return least
 
 
 def profile(folder: Path, pages: dict[str, str]) -> dict[str, dict]:

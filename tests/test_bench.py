@@ -3,10 +3,13 @@
 Nothing here is timed; ``python -m bench`` (``make bench``) does the measuring.
 """
 
+from contextlib import nullcontext
+
 import pytest
 from django.test import override_settings
 
 from articles.digest import decode, parse
+from bench import backends, inside
 from bench.generate import Params, ensure_dataset
 from bench.results import (
     FIRST,
@@ -169,3 +172,36 @@ def test_the_floor_views_serve_pages(client):
 
 def test_the_production_urls_hold_no_floor(client):
     assert client.get("/_bench/constant/100/").status_code == 404
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_the_cpu_measure_gives_each_page_its_time():
+    subject = tag("Bench subject")
+    make_item("Story", subject)
+    pages = ["/_bench/constant/100/", f"/tags/{subject.slug}/"]
+
+    found = inside.cpu(pages, rounds=2, requests=3)
+
+    assert list(found) == pages
+    assert all(0 < ms < 10_000 for ms in found.values())
+    with pytest.raises(SystemExit, match="/no-such-page/: expected 200"):
+        inside.cpu(["/no-such-page/"], rounds=1, requests=1)
+
+
+def test_benchmark_databases_are_named_after_the_url_database(monkeypatch):
+    created = []
+    monkeypatch.setattr(backends, "_admin", lambda url: nullcontext(None))
+    monkeypatch.setattr(backends, "_lock", lambda admin, name: created.append(name))
+    monkeypatch.setattr(backends, "_recreate", lambda admin, name: "15")
+    monkeypatch.setattr(backends, "_drop", lambda admin, name: None)
+
+    for url in ("postgres://h/wt_scale_pages", "postgres://h/newsroom", "postgres://h"):
+        with backends.postgres_database(url, "import_100000") as database:
+            assert database.env["DATABASE_URL"].endswith("/" + created[-1])
+
+    assert created == [
+        "bench_wt_scale_pages_import_100000",
+        "bench_wt_newsroom_import_100000",
+        "bench_wt_import_100000",
+    ]

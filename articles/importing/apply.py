@@ -115,12 +115,26 @@ def _known_items(files):
     KNOWN_ITEM_FIELDS are read, no teaser and no times. Items whose wire copy differs from
     the last import are read again whole: to be updated, or (an editor's) for the diff of
     their conflict.
+
+    The items of files imported before (a forced re-read) are read through those files'
+    entries, by primary key: items imported together are neighbours in the table and its
+    key's index, where their import keys (hashes) are spread over all of it, one page of the
+    table and of the index each. Keys not found that way are looked up by key.
     """
     incoming = {}
     for _, _, entries in files:
         for key, entry in entries:
             incoming.setdefault(key, set()).add(content_hash(entry.title, entry_teaser(entry)))
-    items = Item.objects.only(*KNOWN_ITEM_FIELDS).in_bulk(list(incoming), field_name="import_key")
+    known = Item.objects.only(*KNOWN_ITEM_FIELDS)
+    items = {}
+    digests = [one.known.pk for one, _, _ in files if one.known is not None]
+    if digests:
+        for item in known.filter(digest_entries__digest__in=digests):
+            if item.import_key in incoming:
+                items[item.import_key] = item
+    missing = [key for key in incoming if key not in items]
+    if missing:
+        items.update(known.in_bulk(missing, field_name="import_key"))
     differing = [item.pk for key, item in items.items() if incoming[key] - {item.import_hash}]
     if differing:
         for item in Item.objects.filter(pk__in=differing):

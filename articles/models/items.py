@@ -2,13 +2,13 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.urls import reverse
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from ..history import ItemRevision
+from ..slug_urls import slug_url
 from ..tag_names import ascii_slug
 from .tags import TaggedItem
 from .visibility import PUBLISHED, published_rule
@@ -46,7 +46,12 @@ class ItemQuerySet(models.QuerySet):
         return self.filter(tagged_items__in=links.values("id"))
 
     def with_tags(self):
-        return self.prefetch_related("tags")
+        """Each item's tags, read in one query for all, as the list ``item.tag_list``.
+
+        A list, not ``item.tags.all()``: to hold prefetched tags Django builds a taggit
+        queryset for each item (a quarter of a millisecond each, a quarter of the home page).
+        """
+        return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
 
 
 # A tag page's order, on the items joined to the tag's links.
@@ -130,13 +135,20 @@ class Item(models.Model):
                 condition=Q(status=PUBLISHED),
                 name="articles_item_published_order",
             ),
+            # The sitemap index: the latest change of a published item, the first row read
+            # backwards (MAX(updated_at) read every published item).
+            models.Index(
+                fields=["-updated_at", "published_at", "unpublish_at"],
+                condition=Q(status=PUBLISHED),
+                name="articles_item_changes",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:item", kwargs={"slug": self.slug})
+        return slug_url("articles:item", self.slug)
 
     @property
     def paragraphs(self):

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.models import ItemBase, TagBase
 
+from ..slug_urls import slug_url
 from ..tag_names import ascii_slug, tag_key
 from .visibility import PUBLISHED, published_rule
 
@@ -51,7 +51,7 @@ class Tag(TagBase):
         return slug if i is None else f"{slug}-{i + 1}"
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return slug_url("articles:tag", self.slug)
 
 
 class TagAlias(models.Model):

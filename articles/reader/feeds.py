@@ -42,8 +42,8 @@ class LatestItemsFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_categories(self, item):
-        # .all() reads the prefetched tags; taggit's .names() would query again per item.
-        return [tag.name for tag in item.tags.all()]
+        # The prefetched tags (with_tags); taggit's .names() would query again per item.
+        return [tag.name for tag in item.tag_list]
 
 
 class LatestItemsAtomFeed(LatestItemsFeed):
@@ -69,7 +69,7 @@ class TagFeed(LatestItemsFeed):
             # As the tag page: a tag with nothing published is not known to readers.
             raise Http404(f"No published items tagged {tag.name!r}.")
         # Each item lists its tags: their names are part of the feed.
-        cache.depends_on(names=[other for item in latest for other in item.tags.all()])
+        cache.depends_on(names=[other for item in latest for other in item.tag_list])
         return latest
 
     def title(self, tag):

@@ -64,7 +64,7 @@ class PreviewMixin:
         token = self.kwargs["token"]
         url = reverse("preview:item", kwargs={"token": token})
         item.get_absolute_url = lambda: url
-        for tag in item.tags.all():
+        for tag in item.tag_list:
             tag.get_absolute_url = lambda tag=tag: previews.preview_tag_url(token, tag)
 
     def get_context_data(self, **kwargs):
@@ -99,7 +99,7 @@ class TagPreview(PreviewMixin, TagView):
 
     def get(self, request, *args, **kwargs):
         item = self.load_item()
-        self.tag = next((t for t in item.tags.all() if t.slug == kwargs["slug"]), None)
+        self.tag = next((t for t in item.tag_list if t.slug == kwargs["slug"]), None)
         if self.tag is None:
             raise Http404(f"The previewed item is not tagged {kwargs['slug']!r}.")
         # The page as it opens, unfiltered: filters are the readers' own.

@@ -2,15 +2,18 @@
 
 Served as an index (``/sitemap.xml``) of one sitemap per section, each paginated at the
 protocol's 50,000 URLs, so that the wire's backlog never outgrows a single file. Last
-modification times come from the database in the same query as the URLs, and the index reads
-each section's latest with one aggregate (Django's default would load every row to find it).
+modification times come from the database in the same query as the URLs. What the index
+reads of each section is constant in the archive's size: its latest change from an index
+(Django's default would load every row to find it) and its number of pages from the exact,
+cached count of published items (``queries.published_count``).
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.core.paginator import Paginator
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
 
-from ..models import Item
+from ..models import Item, Tag, TaggedItem
 from . import queries
 
 
@@ -29,18 +32,37 @@ class ItemSitemap(Sitemap):
     def lastmod(self, item):
         return item.changed_at
 
+    @property
+    def paginator(self):
+        paginator = Paginator(self._items(), self.limit)
+        paginator.count = queries.published_count()  # the same rule, counted exactly, cached
+        return paginator
+
     def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("changed_at"))["latest"]
+        # The greatest of GREATEST(updated_at, published_at) is the greater of the two
+        # maxima, each the first row of an index of published items read backwards.
+        latest = [
+            Item.objects.published().order_by(f"-{field}").values_list(field, flat=True).first()
+            for field in ("published_at", "updated_at")
+        ]
+        return max((moment for moment in latest if moment is not None), default=None)
 
 
 class TagSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        # Annotated after the filter: the latest of the tag's published items only.
+        # A tag's latest published item: the first of its published links, newest first,
+        # from their index (no tag's items are all read); tags with none have no page.
+        newest = (
+            TaggedItem.objects.published()
+            .filter(tag=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
         return (
-            queries.tags_in_use()
-            .annotate(changed_at=Max("tagged_items__content_object__published_at"))
+            Tag.objects.annotate(changed_at=Subquery(newest))
+            .filter(changed_at__isnull=False)
             .only("slug")
             .order_by("slug")
         )
@@ -49,11 +71,7 @@ class TagSitemap(Sitemap):
         return tag.changed_at
 
     def get_latest_lastmod(self):
-        return (
-            Item.objects.published()
-            .filter(tagged_items__isnull=False)
-            .aggregate(latest=Max("published_at"))["latest"]
-        )
+        return self.items().aggregate(latest=Max("changed_at"))["latest"]
 
 
 SITEMAPS = {"tags": TagSitemap, "items": ItemSitemap}

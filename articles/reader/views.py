@@ -14,7 +14,7 @@ from .. import reader_cache as cache
 from ..models import Item, ItemOldSlug
 from ..tag_services import FoundBy
 from . import queries, search
-from .filters import WIRE, SearchFilterSet, TagPageFilterSet
+from .filters import WIRE, SearchFilterSet, TagPageFilterSet, unfiltered
 from .http import (
     DESCRIPTION_LENGTH,
     SITE_DESCRIPTION,
@@ -109,11 +109,17 @@ class FilteredListMixin:
     """A list narrowed by a django-filter set; invalid filters answer 400 with the errors."""
 
     filterset_class = None
+    # A request with no parameter but the page reads filters.unfiltered() instead (its
+    # template must read no more of the filter set than UnfilteredSet holds).
+    unfiltered_set = False
 
     def get(self, request, *args, **kwargs):
-        self.filterset = self.filterset_class(
-            request.GET, queryset=self.get_queryset(), request=request
-        )
+        if self.unfiltered_set and request.GET.keys() <= {self.page_kwarg}:
+            self.filterset = unfiltered(self.filterset_class)
+        else:
+            self.filterset = self.filterset_class(
+                request.GET, queryset=self.get_queryset(), request=request
+            )
         if not self.filterset.is_valid():
             # ?tag=dprk: another spelling of a tag answers a 301 to the tag's slug.
             canonical = canonical_tag_filter(request) if "tag" in self.filterset.errors else None
@@ -136,6 +142,7 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
     paginate_by = 10
     paginator_class = IndexPaginator
     filterset_class = TagPageFilterSet
+    unfiltered_set = True
 
     def get(self, request, *args, **kwargs):
         match = lookup_tag_once(request, kwargs["slug"])
@@ -220,7 +227,7 @@ class ItemView(PublicPageMixin, DetailView):
         return self.object.paragraphs[0]
 
     def get_context_data(self, **kwargs):
-        tags = sorted(self.object.tags.all(), key=lambda tag: queries.sort_key(tag.name))
+        tags = sorted(self.object.tag_list, key=lambda tag: queries.sort_key(tag.name))
         cache.depends_on(tags=tags)  # their names, and their items as related items
         return super().get_context_data(
             tags=tags, related_items=queries.related_items(self.object, tags), **kwargs
@@ -246,7 +253,7 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
         context.update(
             searched=valid and self.filterset.narrowed,
             query=query,
-            # search.search() counts one match beyond MAX_RESULTS: "1,000+ results".
+            # search.find() counts one match beyond MAX_RESULTS: "1,000+ results".
             result_count=search.count_label(self.result_count) if paginator else "0",
             highlight_words=search.highlight_words(query),
             popular_tags=queries.most_used_tags(POPULAR_TAGS),
@@ -260,6 +267,8 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.match_count is not None:
+            paginator.count = self.filterset.match_count  # the search read them: no COUNT
         self.result_count = paginator.count
         if self.result_count > search.MAX_RESULTS:
             paginator.count = search.MAX_RESULTS  # pages of the best MAX_RESULTS only

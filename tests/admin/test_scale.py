@@ -60,6 +60,31 @@ def test_small_or_filtered_querysets_are_counted_exactly(items):
     assert len(count_queries(queries)) == 2
 
 
+def test_a_filtered_count_stops_at_its_bound(items, monkeypatch):
+    monkeypatch.setattr(paginators, "COUNT_UP_TO", 2)
+
+    with CaptureQueriesContext(connection) as queries:
+        drafts = EstimatedCountPaginator(Item.objects.filter(status="draft"), 2).count
+
+    # Three drafts: counted up to the bound and one, in one query that stops there.
+    assert drafts == 3
+    assert str(drafts) == "2+"
+    assert len(count_queries(queries)) == 1
+    assert "LIMIT 3" in count_queries(queries)[0].upper()
+    exact = EstimatedCountPaginator(Item.objects.filter(title="Item 1"), 2).count
+    assert (exact, str(exact)) == (1, "1")
+
+
+def test_a_search_beyond_the_bound_reads_as_a_lower_bound(client, editor, items, monkeypatch):
+    monkeypatch.setattr(paginators, "COUNT_UP_TO", 2)
+
+    response = client.get(reverse("admin:articles_item_changelist"), {"q": "Item"})
+
+    page = response.content.decode()
+    assert "2+ results" in page
+    assert "Select all 2+ items" in page
+
+
 def test_the_item_changelist_never_counts_the_whole_table_twice(client, editor, items, monkeypatch):
     analyze()
     monkeypatch.setattr(paginators, "ESTIMATE_ABOVE", 1)

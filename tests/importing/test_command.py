@@ -109,6 +109,43 @@ def test_force_rereads_known_files_and_still_changes_nothing():
     assert DigestEntry.objects.count() == 20
 
 
+def test_a_forced_reread_reads_the_links_of_its_items_only(tmp_path):
+    # A large tag: what the re-read of one of its files reads must not grow with the tag.
+    for page in range(1, 4):
+        write_digest(tmp_path, f"{page:03d}_x.txt", "Large", *[f"P{page} {n}" for n in range(5)])
+    run_command("import_digests", str(tmp_path))
+    tag = Tag.objects.get(name="Large")
+
+    with CaptureQueriesContext(connection) as queries:
+        run_command("import_digests", "--force", str(tmp_path / "002_x.txt"))
+
+    link_reads = [q["sql"] for q in queries if 'FROM "articles_taggeditem"' in q["sql"]]
+    # The file's links, by its items; not the tag's top and bottom (nothing new to place),
+    # which read every link of the tag.
+    assert len(link_reads) == 1
+    assert f'"tag_id" IN ({tag.pk})' in link_reads[0]
+    assert '"content_object_id" IN' in link_reads[0]
+    assert "MIN(" not in link_reads[0]
+
+
+def test_a_forced_reread_finds_its_items_through_the_files_entries(tmp_path):
+    for page in range(1, 3):
+        write_digest(tmp_path, f"{page:03d}_x.txt", "Tag", *[f"P{page} {n}" for n in range(3)])
+    run_command("import_digests", str(tmp_path))
+    Item.objects.filter(title="P2 1").delete()  # its entry goes with it: found by its key
+
+    with CaptureQueriesContext(connection) as queries:
+        out, _ = run_command("import_digests", "--force", str(tmp_path))
+
+    item_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "articles_item"."id"')]
+    # By primary key, through the known files' entries; by import key for the one left.
+    assert len(item_reads) == 2
+    assert 'INNER JOIN "articles_digestentry"' in item_reads[0]
+    assert '"articles_item"."import_key" IN (' in item_reads[1]
+    assert "1 created" in out and "5 unchanged" in out
+    assert Item.objects.filter(title="P2 1").exists()
+
+
 def test_same_bytes_under_another_name_are_skipped(tmp_path):
     run_command("import_digests", str(SEED_PAGE_1))
     copy = tmp_path / "renamed.txt"

@@ -26,6 +26,19 @@ class TestHome:
         assert titles_on(second) == [f"{days} days ago" for days in range(20, 25)]
         assert client.get("/?page=3").status_code == 404
 
+    def test_a_story_shows_its_text_escaped_with_its_tags(self, client):
+        item = make_item("<b>Bold</b> & co", "R&D <lab>", "Korea", teaser="<script>x</script>")
+
+        response = client.get("/")
+        content = response.content.decode()
+
+        story = parse_strictly(response.content).find(".//main//article")
+        assert story.find("h2/a").get("href") == f"/items/{item.slug}/"
+        assert texts(story, ".//a[@class='chip']") == ["R&D <lab>", "Korea"]
+        assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in content
+        assert "<p>&lt;script&gt;x&lt;/script&gt;</p>" in content
+        assert "<script>" not in content
+
     def test_drafts_and_scheduled_items_are_not_shown_or_counted(self, client):
         make_item("Visible", "Korea")
         draft("Draft", "Korea", "Secret")

@@ -42,6 +42,21 @@ def test_the_index_lists_one_sitemap_per_section(client, stories):
     }
 
 
+def test_the_index_gives_each_section_its_latest_change(client, stories):
+    first, second = stories
+    edited = second.published_at + timedelta(days=2)
+    Item.objects.filter(pk=first.pk).update(updated_at=edited)
+    # A draft's later change and a scheduled item are not what readers see.
+    Item.objects.filter(title="Draft").update(updated_at=edited + timedelta(days=1))
+
+    index = entries(client, "/sitemap.xml")
+
+    assert index == {
+        "http://testserver/sitemap-tags.xml": second.published_at.isoformat(),
+        "http://testserver/sitemap-items.xml": edited.isoformat(),
+    }
+
+
 def test_items_are_the_published_ones_with_their_last_change(client, stories):
     first, second = stories
     Item.objects.filter(pk=first.pk).update(updated_at=first.published_at + timedelta(hours=5))
@@ -82,8 +97,9 @@ def test_query_counts_do_not_grow(client, stories, django_assert_num_queries):
     for n in range(20):
         make_item(f"Story {n}", f"Tag {n}")
 
-    # Each section's latest change and number of pages.
-    with django_assert_num_queries(4):
+    # Each section's latest change (the items': the newest publication and the newest
+    # change, two index reads) and number of pages.
+    with django_assert_num_queries(5):
         client.get("/sitemap.xml")
     # The count, the page of URLs.
     with django_assert_num_queries(2):
