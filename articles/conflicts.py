@@ -132,6 +132,7 @@ def take_wire(items, *, user):
         item = copy.item
         item.title, item.teaser = copy.title, copy.teaser
         item._change_reason = "Took the wire's version"
+        item._history_user = user
         editing.save_item(item, list(item.tags.all()), user=user)
     _close(copies, WireCopy.Resolution.TAKEN, user=user, now=timezone.now())
     return [copy.item for copy in copies]

@@ -77,6 +77,21 @@ class EditedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ConflictFilter(admin.SimpleListFilter):
+    """Items whose wire copy differs and waits for the editor (articles.conflicts)."""
+
+    title = "conflict with the wire"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.with_open_conflict()
+        return queryset
+
+
 class VisibilityFilter(admin.SimpleListFilter):
     title = "visible to readers"
     parameter_name = "visible"
