@@ -100,6 +100,7 @@ class ConflictAdminMixin:
             self.message_user(request, f"“{item}”: {done}.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_item_change", args=[item.pk]))
         change_url = reverse("admin:articles_item_change", args=[item.pk])
+        diffs = conflicts.conflict_diffs(item, copy)
         return render_page(
             self,
             request,
@@ -109,7 +110,8 @@ class ConflictAdminMixin:
             crumb="Conflict with the wire",
             item=item,
             copy=copy,
-            diffs=conflicts.conflict_diffs(item, copy),
+            diffs=diffs,
+            same=not any(diff.differs for diff in diffs),
             form=form,
         )
 

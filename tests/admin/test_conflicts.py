@@ -145,6 +145,19 @@ class TestConflictPage:
         assert "found it resolved already" in response.text
         assert Item.objects.get(pk=item.pk).title == "Editor's Wire story"
 
+    def test_versions_made_the_same_since_are_said_to_be(self, client, editor):
+        item = conflicted()
+        copy = WireCopy.objects.get()
+        Item.objects.filter(pk=item.pk).update(title=copy.title, teaser=copy.teaser)
+
+        response = client.get(conflict_url(item))
+
+        assert 'id="conflict-same"' in response.text
+        document = parse_strictly(response.text)
+        assert texts(document, './/table[@id="conflict-diff"]//del') == []
+        assert texts(document, './/table[@id="conflict-diff"]//ins') == []
+        assert 'id="conflict-same"' not in client.get(conflict_url(conflicted("Other"))).text
+
     def test_an_item_without_a_wire_copy_has_no_conflict_page(self, client, editor):
         assert client.get(conflict_url(make_item("Calm story"))).status_code == 404
 
