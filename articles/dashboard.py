@@ -58,13 +58,10 @@ def run_outcome(run):
 
 
 def open_conflicts(items=None):
-    """Items an import found changed by an editor and different on the wire (the editor's
-    version kept), in a run that stands (not undone)."""
+    """Items whose wire copy differs and waits for the editor: kept by an import, neither
+    kept nor taken since (articles.conflicts owns the rule)."""
     items = Item.objects.all() if items is None else items
-    conflicts = ImportChange.objects.filter(
-        kind=ImportChange.Kind.ITEM_CONFLICT, run__undone_by__isnull=True
-    )
-    return items.filter(pk__in=conflicts.values("item_id"))
+    return items.with_open_conflict()
 
 
 def scheduled_soon(items=None, now=None):

@@ -79,6 +79,21 @@ class EditedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ConflictFilter(admin.SimpleListFilter):
+    """Items whose wire copy differs and waits for the editor (articles.conflicts)."""
+
+    title = "conflict with the wire"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.with_open_conflict()
+        return queryset
+
+
 class VisibilityFilter(admin.SimpleListFilter):
     title = "visible to readers"
     parameter_name = "visible"
@@ -102,21 +117,6 @@ class VisibilityFilter(admin.SimpleListFilter):
             return queryset.filter(status=Item.Status.PUBLISHED, published_at__gt=now)
         if self.value() == "no":
             return queryset.exclude(pk__in=live)
-        return queryset
-
-
-class ConflictFilter(admin.SimpleListFilter):
-    """Items whose wire copy differs from the editor's version an import kept."""
-
-    title = "conflict with the wire"
-    parameter_name = "conflict"
-
-    def lookups(self, request, model_admin):
-        return [("open", "Open")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return dashboard.open_conflicts(queryset)
         return queryset
 
 

@@ -21,6 +21,7 @@ from ..models import DigestEntry, Item
 from ..models.search import SearchVectorColumn, websearch_query
 from ..tag_services import find_tag, get_or_create_tag, tags_for_names
 from .base import action_page, has_app_permission, plural, render_page
+from .conflicts import ConflictAdminMixin, wire_copy_of
 from .filters import ConflictFilter, EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter
 from .forms import ChooseTagForm, ItemForm, ScheduleForm
 from .paginators import EstimatedCountPaginator
@@ -39,7 +40,7 @@ PROVENANCE_FIELDS = [
 
 
 @admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
+class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
     form = ItemForm
     list_display = [
         "title",
@@ -49,6 +50,7 @@ class ItemAdmin(SimpleHistoryAdmin):
         "unpublish_at",
         "last_edited",
         "sources",
+        "conflict",
     ]
     list_filter = [
         "status",
@@ -65,7 +67,15 @@ class ItemAdmin(SimpleHistoryAdmin):
     list_max_show_all = 500
     show_full_result_count = False
     paginator = EstimatedCountPaginator
-    actions = ["publish", "unpublish", "schedule", "add_tag", "remove_tag"]
+    actions = [
+        "publish",
+        "unpublish",
+        "schedule",
+        "add_tag",
+        "remove_tag",
+        "keep_mine",
+        "take_wire",
+    ]
     history_list_display = ["status", "tag_names"]
     object_history_template = "admin/articles/item/object_history.html"
     fieldsets = [
@@ -86,13 +96,13 @@ class ItemAdmin(SimpleHistoryAdmin):
             },
         ),
     ]
-    readonly_fields = PROVENANCE_FIELDS
+    readonly_fields = [*PROVENANCE_FIELDS, "wire_conflict"]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .select_related("edited_by")
+            .select_related("edited_by", "wire_copy")
             .prefetch_related(
                 "tags",
                 Prefetch(
@@ -103,6 +113,14 @@ class ItemAdmin(SimpleHistoryAdmin):
                 ),
             )
         )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        copy = wire_copy_of(obj) if obj is not None else None
+        if copy is None or not copy.is_open:
+            return fieldsets
+        conflict = ("Conflict with the wire", {"fields": ["wire_conflict"]})
+        return [conflict, *fieldsets]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -290,6 +308,7 @@ class ItemAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_item_compare",
             ),
+            *self.conflict_urls(),
             *super().get_urls(),
         ]
 

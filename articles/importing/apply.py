@@ -8,6 +8,7 @@ recorded (changes.RunChanges) so that it can be undone.
 from django.db.models import Value
 
 from .. import reader_cache
+from ..conflicts import keep_wire_copies
 from ..history import record_revisions
 from ..models import ImportChange, Item, assign_slugs
 from ..sql import copy_items, create_rows
@@ -18,7 +19,14 @@ from .changes import WRITTEN_FIELDS, RunChanges, created_before_sql
 from .diffs import item_diff
 from .provenance import record_digests
 from .reports import FileStatus, ItemOutcome, Outcome
-from .upsert import content_hash, entry_teaser, item_import_key, note_update, upsert
+from .upsert import (
+    content_hash,
+    entry_teaser,
+    item_import_key,
+    note_update,
+    upsert,
+    wire_copy,
+)
 
 
 def apply_files(pending, *, run, status, now):
@@ -28,7 +36,7 @@ def apply_files(pending, *, run, status, now):
     files = [(one, tags[tag_key(one.digest.tag)], _unique_entries(one)) for one in pending]
 
     items = _known_items(files)
-    new_items, changed_items, updates = [], {}, {}
+    new_items, changed_items, updates, wire_copies = [], {}, {}, {}
     outcomes = {}
     for one, _, entries in files:
         outcomes[one.report.name] = file_outcomes = []
@@ -37,6 +45,7 @@ def apply_files(pending, *, run, status, now):
             item, outcome = upsert(items, key, entry, status=status, now=now, new_items=new_items)
             if outcome == Outcome.CONFLICT:
                 changes.add(ImportChange.Kind.ITEM_CONFLICT, item=item)
+                wire_copies[item.pk] = wire_copy(item, entry, report=one.report, run=run, now=now)
             elif outcome == Outcome.UPDATED and item.pk is not None:
                 changed_items[item.pk] = item
                 note_update(updates, changes, item)
@@ -53,6 +62,8 @@ def apply_files(pending, *, run, status, now):
     if changed_items:
         Item.objects.bulk_update(list(changed_items.values()), WRITTEN_FIELDS)
     new_ids = {item.pk for item in new_items}
+    # The wire's side of each conflict, the batch's last copy an item (conflicts.py).
+    keep_wire_copies(list(wire_copies.values()))
 
     pairs = {
         (tag.pk, item.pk) for one, tag, _ in files for _, item, *_ in outcomes[one.report.name]

@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from .. import reader_cache
 from ..history import record_revisions, remember_for_deletion
-from ..models import Digest, DigestEntry, ImportChange, ImportRun, Item, Tag, TaggedItem
+from ..models import (
+    Digest,
+    DigestEntry,
+    ImportChange,
+    ImportRun,
+    Item,
+    Tag,
+    TaggedItem,
+    WireCopy,
+)
 from ..tag_services import find_tag
 from .changes import WRITTEN_FIELDS, DigestBefore, ItemBefore, kept_before, written_hash
 
@@ -125,6 +134,10 @@ def undo_run(run, *, user=None):
     revised = {item.pk: item for item, _ in plan.unlink if item.pk not in removed}
     revised.update((item.pk, item) for item in restored)
     record_revisions(list(revised.values()), history_type="~", when=now, user=user, reason=reason)
+
+    # The wire copies the run kept are what it brought: they go with it. (A copy an earlier
+    # run kept was replaced by this run's and does not come back: the conflict closes.)
+    WireCopy.objects.filter(run=run).delete()
 
     for digest_id, before in plan.digests_restored:
         _restore_digest(digest_id, before)

@@ -9,7 +9,7 @@ import hashlib
 import re
 import unicodedata
 
-from ..models import PARAGRAPH_SEPARATOR, ImportChange, Item
+from ..models import PARAGRAPH_SEPARATOR, ImportChange, Item, WireCopy
 from .changes import ItemBefore
 from .reports import Outcome
 
@@ -59,6 +59,22 @@ def upsert(items, key, entry, *, status, now, new_items):
     item.title, item.teaser = entry.title, teaser
     item.import_hash, item.imported_at = incoming_hash, now
     return item, Outcome.UPDATED
+
+
+def wire_copy(item, entry, *, report, run, now):
+    """The wire's copy of an entry that met an editor's change, as conflicts.keep_wire_copies
+    writes it beside the item (report: the FileReport of the entry's file)."""
+    teaser = entry_teaser(entry)
+    return WireCopy(
+        item=item,
+        title=entry.title,
+        teaser=teaser,
+        wire_hash=content_hash(entry.title, teaser),
+        digest_name=report.name,
+        tag_name=report.tag,
+        run=run,
+        received_at=now,
+    )
 
 
 def note_update(updates, changes, item):

@@ -1,6 +1,7 @@
 """The app's models, one module per subject; import them from here, as Django and the
 migrations do (``articles.models.Item``)."""
 
+from .conflicts import WireCopy
 from .imports import Digest, DigestEntry, ImportChange, ImportRun, PendingUpload
 from .items import (
     ELLIPSIS,
@@ -35,6 +36,7 @@ __all__ = [
     "TagRename",
     "TagUndo",
     "TaggedItem",
+    "WireCopy",
     "assign_slugs",
     "item_slug_base",
 ]

@@ -53,6 +53,13 @@ class ItemQuerySet(models.QuerySet):
         """
         return self.prefetch_related(Prefetch("tags", to_attr="tag_list"))
 
+    def with_open_conflict(self):
+        """Items whose wire copy differs and no editor has resolved (models.WireCopy): the
+        admin's "Conflicts" filter, and the dashboard's count."""
+        from .conflicts import WireCopy
+
+        return self.filter(pk__in=WireCopy.objects.open().values("item_id"))
+
 
 # A tag page's order, on the items joined to the tag's links.
 TAG_PAGE_ORDER = ("tagged_items__position", "tagged_items__id")
