@@ -119,7 +119,9 @@ def _known_items(files):
         if not item.is_edited and incoming[key] - {item.import_hash}
     ]
     if may_update:
-        for item in Item.objects.filter(pk__in=may_update):
+        # Locked until the batch commits, in id order: an editor's save that committed first
+        # is read here (and wins: a conflict); one that comes later waits, then overwrites.
+        for item in Item.objects.filter(pk__in=may_update).select_for_update().order_by("pk"):
             items[item.import_key] = item
     return items
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from .. import locks
 from ..digest import Digest as ParsedDigest
 from ..digest import DigestError, parse
 from ..models import Digest, ImportRun, Item, Tag
@@ -25,6 +26,15 @@ from .statistics import analyze_grown
 # database refuses is rolled back whole and its files are retried one by one, so only the bad
 # file fails. Batching is what keeps the number of queries per file far below one.
 BATCH_FILES = 100
+
+
+class DatabaseLost(Exception):
+    """The database went away during the run: the files before it are whole, the rest were
+    not tried. Running the import again finishes it."""
+
+    def __init__(self, summary, error):
+        super().__init__(f"expected the database to answer, found it gone ({error})")
+        self.summary = summary
 
 
 def import_digests(
@@ -50,14 +60,18 @@ def import_digests(
         run = ImportRun.objects.create(user=user, origin=origin, forced=force, status=status)
         summary.run_id = run.pk
     now = timezone.now()
-    with transaction.atomic() if dry_run else nullcontext():
-        for batch in _batches(sources, BATCH_FILES):
-            for report in import_batch(batch, run=run, status=status, force=force, now=now):
-                summary.add(report)
-                if on_file is not None:
-                    on_file(report)
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic() if dry_run else nullcontext():
+            for batch in _batches(sources, BATCH_FILES):
+                for report in import_batch(batch, run=run, status=status, force=force, now=now):
+                    summary.add(report)
+                    if on_file is not None:
+                        on_file(report)
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseLost as lost:
+        lost.summary = summary
+        raise
     if run is not None:
         _record_run(run, summary)
         if summary.files.imported:
@@ -127,28 +141,64 @@ def import_batch(sources, *, run=None, status=Item.Status.PUBLISHED, force=False
         report.warnings = list(warnings)
         pending.append(Pending(report, digest, known, warnings))
 
-    if pending and not _apply_together(pending, run=run, status=status, now=now):
+    options = {"run": run, "status": status, "force": force, "now": now}
+    if pending and not _apply_together(pending, **options):
         if len(pending) > 1:
             for one in pending:
                 _reset(one)
-                _apply_together([one], run=run, status=status, now=now)
+                _apply_together([one], **options)
     return reports
 
 
-def _apply_together(pending, *, run, status, now):
+def _apply_together(pending, *, run, status, force, now):
     """Apply the files in one transaction; False (nothing written) when the database refused.
 
-    A single file that the database refuses is reported as failed."""
-    try:
-        with transaction.atomic():
-            apply_files(pending, run=run, status=status, now=now)
-    except DatabaseError as exc:
-        if len(pending) == 1:
-            report = pending[0].report
-            report.items = []
-            _failed(report, f"{report.name}: expected the database to accept it, found {exc}")
-        return False
-    return True
+    The transaction holds the import lock. A refusal that a fresh read may settle (another
+    writer got there first: locks.is_transient) is tried again, a few times; a single file
+    the database still refuses is reported as failed. A database gone away ends the run
+    (DatabaseLost): every file before is whole, this one and the rest were not written.
+    """
+    attempts = locks.ATTEMPTS if len(pending) == 1 else 1
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                locks.hold([locks.IMPORTS])
+                still = _still_to_apply(pending, force)
+                if still:
+                    apply_files(still, run=run, status=status, now=now)
+            return True
+        except DatabaseError as exc:
+            if locks.database_lost():
+                raise DatabaseLost(None, exc) from exc
+            if attempt + 1 < attempts and locks.is_transient(exc):
+                for one in pending:
+                    _reset(one)
+                locks.pause(attempt)
+                continue
+            if len(pending) == 1:
+                report = pending[0].report
+                report.items = []
+                _failed(report, f"{report.name}: expected the database to accept it, found {exc}")
+            return False
+    return False
+
+
+def _still_to_apply(pending, force):
+    """The files no other import has recorded since they were read: checked again under the
+    import lock, with the Digest rows as they are now."""
+    current = Digest.objects.in_bulk([one.report.sha256 for one in pending], field_name="sha256")
+    still = []
+    for one in pending:
+        one.known = current.get(one.report.sha256)
+        if one.known is not None and not force:
+            report = one.report
+            report.status = FileStatus.SKIPPED
+            report.note = f"already imported as {one.known.name}"
+            report.tag = one.known.tag_name
+            report.warnings = []
+            continue
+        still.append(one)
+    return still
 
 
 def _read(source, report):
@@ -166,7 +216,7 @@ def _read(source, report):
 
 def _reset(pending):
     report = pending.report
-    report.status, report.error, report.items = None, "", []
+    report.status, report.error, report.items, report.note = None, "", [], ""
     report.warnings = list(pending.parse_warnings)
 
 
