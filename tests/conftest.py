@@ -1,12 +1,20 @@
-"""Fixtures every part of the suite shares: users in each role, logged in, the seeds, and a
-"replica" alias for the tests of the replica router (tests/test_replica_routing.py)."""
+"""Fixtures every part of the suite shares: the cache server's health reset, users in each
+role, logged in, the seeds, and a "replica" alias for the tests of the replica router
+(tests/test_replica_routing.py)."""
 
 import copy
 
 import pytest
 
+from articles import cache_health
 from tests.factories import SEEDS, logged_in
 from tests.pages import run_command
+
+
+@pytest.fixture(autouse=True)
+def cache_server_health(monkeypatch):
+    """Each test starts with the cache server in good health, whatever the one before saw."""
+    monkeypatch.setattr(cache_health, "_health", cache_health._Health())
 
 
 @pytest.fixture

@@ -9,8 +9,13 @@ migrated template made once a session, so a test pays a copy, not a migration.
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
@@ -191,3 +196,101 @@ def database_state():
             "revisions": Item.history.count(),
         }
     )
+
+
+class Gateway:
+    """A TCP relay to the PostgreSQL server that a test can cut and restore: the database
+    unreachable (connections reset, new ones refused) and back, the server untouched."""
+
+    def __init__(self, target):
+        self.target = target
+        self.port = _free_port()
+        self._listener = None
+        self._sockets = []
+        self._lock = threading.Lock()
+        self.restore()
+
+    def restore(self):
+        listener = socket.create_server(("127.0.0.1", self.port))
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self):
+        with self._lock:
+            self._listener.close()
+            for one in self._sockets:
+                try:
+                    one.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                one.close()
+            self._sockets = []
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=_pipe, args=(source, sink), daemon=True).start()
+
+
+def _pipe(source, sink):
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for one in (source, sink):
+            try:
+                one.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env):
+    """The site under gunicorn (one sync worker, production settings) on a free port; yields
+    its base URL."""
+    port = _free_port()
+    argv = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers=1"]
+    argv += [f"--bind=127.0.0.1:{port}", "--timeout=60", "--graceful-timeout=2"]
+    server = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while fetch(base + "/robots.txt")[0] is None:
+            assert server.poll() is None and time.monotonic() < deadline, server.stdout.read()
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def fetch(url):
+    """(status, body) of a GET, or (None, error) when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError as error:
+        return None, str(error)
