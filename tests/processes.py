@@ -217,6 +217,11 @@ class Gateway:
 
     def cut(self):
         with self._lock:
+            # shutdown() first: close() alone would not wake the thread waiting in accept().
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._listener.close()
             for one in self._sockets:
                 try:

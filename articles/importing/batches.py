@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from .. import locks
@@ -55,29 +55,37 @@ def import_digests(
     """
     status = Item.Status(status)
     summary = ImportSummary(dry_run=dry_run)
+    try:
+        _run(sources, summary, status, force, dry_run, user, origin, on_file)
+    except DatabaseLost as lost:
+        lost.summary = summary
+        raise
+    except DatabaseError as error:  # outside a file's transaction: the run's own rows
+        if locks.database_lost():
+            raise DatabaseLost(summary, error) from error
+        raise
+    return summary
+
+
+def _run(sources, summary, status, force, dry_run, user, origin, on_file):
     run = None
     if not dry_run:
         run = ImportRun.objects.create(user=user, origin=origin, forced=force, status=status)
         summary.run_id = run.pk
     now = timezone.now()
-    try:
-        with transaction.atomic() if dry_run else nullcontext():
-            for batch in _batches(sources, BATCH_FILES):
-                for report in import_batch(batch, run=run, status=status, force=force, now=now):
-                    summary.add(report)
-                    if on_file is not None:
-                        on_file(report)
-            if dry_run:
-                transaction.set_rollback(True)
-    except DatabaseLost as lost:
-        lost.summary = summary
-        raise
+    with transaction.atomic() if dry_run else nullcontext():
+        for batch in _batches(sources, BATCH_FILES):
+            for report in import_batch(batch, run=run, status=status, force=force, now=now):
+                summary.add(report)
+                if on_file is not None:
+                    on_file(report)
+        if dry_run:
+            transaction.set_rollback(True)
     if run is not None:
         _record_run(run, summary)
         if summary.files.imported:
             # The planner's statistics of the tables the run grew (statistics.py decides which).
             analyze_grown()
-    return summary
 
 
 def import_file(source, *, run=None, status=Item.Status.PUBLISHED, force=False, now=None):
@@ -168,9 +176,11 @@ def _apply_together(pending, *, run, status, force, now):
                     apply_files(still, run=run, status=status, now=now)
             return True
         except DatabaseError as exc:
+            # Django drops a connection whose rollback failed: it broke during the file.
+            dropped = connection.connection is None
             if locks.database_lost():
                 raise DatabaseLost(None, exc) from exc
-            if attempt + 1 < attempts and locks.is_transient(exc):
+            if attempt + 1 < attempts and (dropped or locks.is_transient(exc)):
                 for one in pending:
                     _reset(one)
                 locks.pause(attempt)
