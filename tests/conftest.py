@@ -3,12 +3,30 @@ role, logged in, the seeds, and a "replica" alias for the tests of the replica r
 (tests/test_replica_routing.py)."""
 
 import copy
+import os
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from articles import cache_health
 from tests.factories import SEEDS, logged_in
 from tests.pages import run_command
+
+# How hard the properties (tests/importing/test_digest.py, test_fuzz_import.py) look: "dev",
+# a few hundred cases each for a quick run; "ci", thousands, in CI (CI=true, or
+# HYPOTHESIS_PROFILE=ci). database=None: no example database piles up in the work tree.
+hypothesis_settings.register_profile("dev", max_examples=200, deadline=None, database=None)
+hypothesis_settings.register_profile(
+    "ci",
+    max_examples=2000,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 
 
 @pytest.fixture(autouse=True)
