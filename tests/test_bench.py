@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from articles.digest import decode, parse
 from bench.generate import Params, ensure_dataset
+from bench.load import read_wrk, wrk_script
 from bench.results import (
     FIRST,
     FORCED,
@@ -22,7 +23,7 @@ from bench.results import (
     read_json,
     write_json,
 )
-from bench.serving import parse_wrk
+from bench.serving import ServingError, parse_wrk
 from tests.factories import draft, make_item, tag
 
 TINY = Params(items=300, per_file=10, tags=12, shared=0.1, seed=3, large_tags=2, large_share=0.2)
@@ -148,6 +149,17 @@ def test_wrk_output_is_read():
     found = parse_wrk(WRK_OUTPUT)
     assert (found.requests, found.requests_per_second) == (1320, 165.0)
     assert (found.p50_ms, found.p99_ms, found.errors) == (11.5, 1200.0, 5)
+
+
+def test_the_load_script_sends_each_page_in_turn_and_its_lines_are_read(tmp_path):
+    script = wrk_script(["/", "/tags/a/?page=2"])
+    assert 'local paths = {"/", "/tags/a/?page=2"}' in script
+    assert "index % #paths + 1" in script
+
+    found, not_ok, p90 = read_wrk(WRK_OUTPUT + "Not 200: 4\np90: 14.000 ms\n")
+    assert (found.requests, not_ok, p90) == (1320, 4, 14.0)
+    with pytest.raises(ServingError, match="load script's lines"):
+        read_wrk(WRK_OUTPUT)
 
 
 @pytest.mark.django_db

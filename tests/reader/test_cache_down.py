@@ -110,3 +110,21 @@ def test_a_missed_invalidation_drops_every_page_when_the_cache_answers_again(rea
     assert_dropped(reader, "/", "/tags/north-korea/")
     assert_current(reader, "/", "/tags/north-korea/")
     assert not cache_health._health.flush_pending
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_cache_apart_from_the_database(reader, cache_down):
+    response = reader.get("/healthz")
+
+    assert response.status_code == 200  # the site serves every page without its cache
+    assert response.json() == {"databases": {"default": "ok"}, "cache": "unavailable"}
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reader_cache")
+def test_healthz_says_ok_when_both_answer(reader):
+    response = reader.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"databases": {"default": "ok"}, "cache": "ok"}
