@@ -23,7 +23,8 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 
 # Held by every import's transaction (command, admin, worker) and by an undo: imports write
 # one batch at a time, so two of them never race for the same item, tag, slug, position or
-# digest. Parsing, the slow part of a file, happens before, outside the lock.
+# digest. Reading and parsing the files happen before, outside the lock. An admin preview (a
+# dry run: one transaction) holds it until the preview is computed.
 IMPORTS = "import"
 
 # SQLSTATEs that mean the transaction lost a race and may simply be run again.

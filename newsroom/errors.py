@@ -10,7 +10,9 @@ connections, CONN_HEALTH_CHECKS checks a kept one before it is reused, so the si
 by itself when the database is back.
 """
 
+import logging
 import sys
+import time
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -19,6 +21,12 @@ from django.views import defaults
 
 # Long enough for a restart or a fail-over; load balancers and crawlers read it.
 RETRY_AFTER_SECONDS = 30
+# While the database is away every request fails alike: one log line this often, not a
+# traceback a request.
+LOG_EVERY_SECONDS = 60
+
+logger = logging.getLogger("django.request")
+_last_logged = [float("-inf")]
 
 
 def database_unavailable(error):
@@ -27,13 +35,22 @@ def database_unavailable(error):
 
 
 def server_error(request, template_name="500.html"):
-    if database_unavailable(sys.exc_info()[1]):
-        return unavailable_response()
+    error = sys.exc_info()[1]
+    if database_unavailable(error):
+        return unavailable_response(error)
     return defaults.server_error(request, template_name)
 
 
-def unavailable_response():
+def unavailable_response(error):
+    now = time.monotonic()
+    if now - _last_logged[0] >= LOG_EVERY_SECONDS:
+        _last_logged[0] = now
+        logger.error(
+            "The database does not answer (%s): pages answer 503 (logged once a minute).", error
+        )
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    # Django's own log of an uncaught exception, a traceback a request, is the line above.
+    response._has_been_logged = True
     return response

@@ -269,20 +269,19 @@ def _free_port():
 
 
 @contextmanager
-def gunicorn(env):
-    """The site under gunicorn (one sync worker, production settings) on a free port; yields
-    its base URL."""
+def gunicorn(env, log):
+    """The site under gunicorn (one sync worker, production settings) on a free port, its
+    output in the file ``log``; yields its base URL."""
     port = _free_port()
     argv = [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "--workers=1"]
     argv += [f"--bind=127.0.0.1:{port}", "--timeout=60", "--graceful-timeout=2"]
-    server = subprocess.Popen(
-        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    with open(log, "wb") as output:
+        server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while fetch(base + "/robots.txt")[0] is None:
-            assert server.poll() is None and time.monotonic() < deadline, server.stdout.read()
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.1)
         yield base
     finally:

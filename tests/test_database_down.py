@@ -69,11 +69,12 @@ def cuttable(template, tmp_path):
     return make
 
 
-def test_pages_answer_503_while_the_database_is_away_and_200_when_it_is_back(cuttable):
+def test_pages_answer_503_while_the_database_is_away_and_200_when_it_is_back(cuttable, tmp_path):
+    log = tmp_path / "gunicorn.log"
     with cuttable() as database:
         database.scratch.manage("import_digests", str(SEEDS))
         pages = ["/", "/tags/north-korea/", "/search/?q=korea", "/feed/"]
-        with gunicorn(database.env) as site:
+        with gunicorn(database.env, log) as site:
             before = [fetch(site + url)[0] for url in pages]
             health_before = fetch(site + "/healthz")
             database.cut()
@@ -93,6 +94,10 @@ def test_pages_answer_503_while_the_database_is_away_and_200_when_it_is_back(cut
     assert json.loads(health_during[1])["databases"] == {"default": "unavailable"}
     assert json.loads(health_during[1])["cache"] == "disabled"
     assert health_after[0] == 200
+    # Logged once for the outage, not a traceback a request.
+    logged = log.read_text()
+    assert logged.count("The database does not answer") == 1, logged
+    assert "Traceback" not in logged
 
 
 def write_wire(root, files):
