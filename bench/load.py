@@ -44,6 +44,8 @@ from .text import RARE_WORD
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 
+ACCESS_FORMAT = "%(U)s|%(q)s|%(s)s|%(D)s"
+
 # Each request the next path, in turn; every answer that is not a 200 counted, per thread,
 # and summed when wrk is done.
 WRK_SCRIPT = """
@@ -88,7 +90,13 @@ def main(argv=None) -> int:
         _run([*manage, "import_digests", *folders], env, logs / "load-archive.log")
         paths = _paths(database, archive)
 
+        access_log = logs / "load-access.log"
+        access_log.unlink(missing_ok=True)
         serving = {**env, **SERVING_SETTINGS, "READER_PAGE_CACHE": "1"}
+        # Each answer's path, status and time (µs): the figures a page (by_page).
+        serving["GUNICORN_CMD_ARGS"] = (
+            f"--access-logfile={access_log} --access-logformat='{ACCESS_FORMAT}'"
+        )
         if os.environ.get("REDIS_URL"):
             _flush_redis(os.environ["REDIS_URL"])
         script = DATA / "load.lua"
@@ -152,6 +160,7 @@ def main(argv=None) -> int:
         "import_seconds": round(import_seconds, 1),
         "import_overlapped_the_load": import_seconds >= loaded,
         "import_summary": summary[0] if summary else "",
+        "pages_served": by_page(access_log.read_text(errors="replace")),
         "items_after": counts["items"],
         # Other work on the machine shows here: the load average at the end of the load.
         "load_average_1min": round(machine_load, 2),
@@ -175,6 +184,28 @@ def read_wrk(output, *, seconds=0):
     if not_ok is None or p90 is None:
         raise ServingError(f"wrk: expected the load script's lines, found:\n{output}")
     return parse_wrk(output, seconds=seconds), int(not_ok[1]), float(p90[1])
+
+
+def by_page(access_log):
+    """{path: {"requests", "p50_ms", "p99_ms", "not_200"}} from gunicorn's access log."""
+    times, not_ok = {}, {}
+    for line in access_log.splitlines():
+        path, query, status, micros = line.rsplit("|", 3)
+        if path.startswith("/_bench/"):  # gunicorn's readiness probe, before the load
+            continue
+        path = f"{path}?{query}" if query else path
+        times.setdefault(path, []).append(int(micros) / 1000)
+        not_ok[path] = not_ok.get(path, 0) + (status != "200")
+    pages = {}
+    for path, found in times.items():
+        found.sort()
+        pages[path] = {
+            "requests": len(found),
+            "p50_ms": round(found[len(found) // 2], 1),
+            "p99_ms": round(found[min(len(found) - 1, len(found) * 99 // 100)], 1),
+            "not_200": not_ok[path],
+        }
+    return pages
 
 
 def _paths(database, archive):
@@ -247,6 +278,13 @@ def _table(result):
     ]  # fmt: skip
     lines = ["| measure | figure |", "| --- | --- |"]
     lines += [f"| {name} | {value} |" for name, value in rows]
+    lines += ["", "| page (gunicorn's own time) | answers | p50 | p99 | not 200 |"]
+    lines += ["| --- | ---: | ---: | ---: | ---: |"]
+    for path, page in result["pages_served"].items():
+        lines.append(
+            f"| `{path}` | {page['requests']:,} | {page['p50_ms']:.1f} ms | "
+            f"{page['p99_ms']:.1f} ms | {page['not_200']} |"
+        )
     return "\n".join(lines)
 
 

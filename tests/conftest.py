@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from articles import cache_health
 from tests.factories import SEEDS, logged_in
 from tests.pages import run_command
+from tests.processes import template_database
 
 # How hard the properties (tests/importing/test_digest.py, test_fuzz_import.py) look: "dev",
 # a few hundred cases each for a quick run; "ci", thousands, in CI (CI=true, or
@@ -51,6 +52,14 @@ def importer(client):
 def seeded(db):
     """The two seed digests imported with import_digests: 20 published items, "North Korea"."""
     run_command("import_digests", str(SEEDS))
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory, django_db_setup, django_db_blocker):
+    """A migrated database beside the test database, that scratch databases are copied from
+    (tests/processes.py): for the tests that run real processes."""
+    with django_db_blocker.unblock(), template_database(tmp_path_factory.mktemp("db")) as made:
+        yield made
 
 
 @pytest.fixture(scope="session")

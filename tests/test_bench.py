@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from articles.digest import decode, parse
 from bench.generate import Params, ensure_dataset
-from bench.load import read_wrk, wrk_script
+from bench.load import by_page, read_wrk, wrk_script
 from bench.results import (
     FIRST,
     FORCED,
@@ -160,6 +160,15 @@ def test_the_load_script_sends_each_page_in_turn_and_its_lines_are_read(tmp_path
     assert (found.requests, not_ok, p90) == (1320, 4, 14.0)
     with pytest.raises(ServingError, match="load script's lines"):
         read_wrk(WRK_OUTPUT)
+
+
+def test_the_load_reads_each_pages_figures_from_the_access_log():
+    log = "/tags/a/||200|1500\n/tags/a/||200|2500\n/search/|q=bank|503|900\n"
+
+    assert by_page(log) == {
+        "/tags/a/": {"requests": 2, "p50_ms": 2.5, "p99_ms": 2.5, "not_200": 0},
+        "/search/?q=bank": {"requests": 1, "p50_ms": 0.9, "p99_ms": 0.9, "not_200": 1},
+    }
 
 
 @pytest.mark.django_db

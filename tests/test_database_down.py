@@ -21,14 +21,7 @@ from tests.processes import (
     gunicorn,
     pg_url,
     scratch_database,
-    template_database,
 )
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), template_database(tmp_path_factory.mktemp("db")) as made:
-        yield made
 
 
 class Cuttable:

@@ -17,17 +17,11 @@ from articles.digest import Digest, DigestItem, render
 from articles.importing import apply
 from articles.models import Item
 from tests.factories import write_digest
-from tests.processes import scratch_database, template_database
+from tests.processes import scratch_database
 
 TAGS = 12
 PAGES = 2
 ITEMS_A_PAGE = 10
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory, django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), template_database(tmp_path_factory.mktemp("db")) as made:
-        yield made
 
 
 @pytest.fixture
