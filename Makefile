@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
+FUZZ_STAMP := $(VENV)/.fuzz-installed
+FUZZ_SECONDS ?= 300
 DEV_KEY := .dev-secret-key
 
-.PHONY: install run serve test lint browser bench bench-tools bench-admin clean
+.PHONY: install run serve test lint browser bench bench-tools bench-admin bench-load fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,10 +90,30 @@ bench-tools:
 		fi; \
 	fi
 
+# The reader site under load (wrk, 64 connections, 60 s) while 100,000 items are imported
+# (bench/load.py): zero errors and zero answers other than 200, or it exits 1. PostgreSQL when
+# DATABASE_URL is set, else SQLite; Redis as the page cache when REDIS_URL is set (its
+# database is flushed: give it one of its own). BENCH_LOAD_ARGS="--seconds 30" and so on.
+bench-load: $(BENCH_STAMP) bench-tools
+	$(PY) -m bench.load $(BENCH_LOAD_ARGS)
+
 # Editors' changelists on a synthetic million items and 10,000 tags (bench/admin.py); the
 # changelists of the imported data are part of `make bench`.
 bench-admin: $(STAMP)
 	$(PY) -m bench.admin $(BENCH_ADMIN_ARGS)
 
+# atheris (libFuzzer) over the parser and the import of one file (fuzz/import_target.py), for
+# FUZZ_SECONDS (300 by default); outside CI. The corpus starts from the seeds and grows in
+# fuzz/corpus/; a crash stops the run and its input is written to fuzz/crashes/.
+fuzz: $(FUZZ_STAMP)
+	mkdir -p fuzz/corpus fuzz/crashes
+	cp -n seeds/*.txt fuzz/corpus/
+	$(PY) fuzz/import_target.py -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-artifact_prefix=fuzz/crashes/ fuzz/corpus
+
+$(FUZZ_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,fuzz]"
+	touch $@
+
 clean:
-	rm -rf $(VENV) build *.egg-info bench/data
+	rm -rf $(VENV) build *.egg-info bench/data fuzz/corpus fuzz/crashes

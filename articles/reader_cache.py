@@ -38,7 +38,9 @@ responses that set no cookie are stored; redirects and 404s are computed every t
 headers stored are the view's own (Cache-Control, Content-Type, Last-Modified):
 ConditionalGetMiddleware adds the same ETag to a cached page as to a fresh one.
 
-With the dummy cache (``CACHE_DISABLED=1``) nothing is cached, read or invalidated.
+With the dummy cache (``CACHE_DISABLED=1``) nothing is cached, read or invalidated. When the
+cache server fails, pages are computed from the database and nothing raises
+(``cache_health``: what a failed invalidation means, and how it is made good).
 """
 
 import hashlib
@@ -57,6 +59,8 @@ from django.utils import timezone
 
 from newsroom.routers import reading_from_replica
 
+from . import cache_health
+from .cache_health import CacheUnavailable, call, quietly
 from .models import Item, TaggedItem
 
 LISTING = "listing"
@@ -78,22 +82,24 @@ def _version_key(name):
 
 
 def versions(names):
-    """The current token of each version (created when missing), in the order given."""
-    keys = [_version_key(name) for name in names]
-    found = cache.get_many(keys)
+    """The current token of each version (created when missing), in the order given; each
+    qualified by the epoch, which replaces them all at once (cache_health)."""
+    keys = [cache_health.EPOCH_KEY, *(_version_key(name) for name in names)]
+    found = call(cache.get_many, keys)
     tokens = []
     for key in keys:
         token = found.get(key)
         if token is None:
             token = secrets.token_hex(8)
-            if not cache.add(key, token, None):
-                token = cache.get(key) or token
+            if not call(cache.add, key, token, None):
+                token = call(cache.get, key) or token
         tokens.append(token)
-    return tokens
+    epoch, *own = tokens
+    return [f"{epoch}.{token}" for token in own]
 
 
 def _bump(names):
-    cache.set_many({_version_key(name): secrets.token_hex(8) for name in names}, None)
+    call(cache.set_many, {_version_key(name): secrets.token_hex(8) for name in names}, None)
 
 
 def _bump_on_commit(
@@ -111,7 +117,7 @@ def _bump_on_commit(
     if keys:
         # After the commit: a reader never stores what it read before the write under the
         # new versions, and a rollback replaces nothing.
-        transaction.on_commit(lambda: _bump(sorted(keys)))
+        transaction.on_commit(lambda: cache_health.invalidate(_bump, sorted(keys)))
 
 
 def _require_transaction():
@@ -257,7 +263,7 @@ def _deadline(now):
 def _store(key, deadline, value, now):
     seconds = (deadline - now).total_seconds()
     if seconds >= 1:  # the backend keeps it at most this long; the deadline decides
-        cache.set(key, (deadline, value), int(seconds))
+        quietly(cache.set, key, (deadline, value), int(seconds))
 
 
 def _fresh(entry, now):
@@ -272,8 +278,11 @@ def remember(name, names, compute, *, now=None, until=None):
     if not enabled():
         return compute()
     now = now or timezone.now()
-    key = f"{PREFIX}:{name}:" + ":".join(versions(names))  # before computing, never after
-    entry = cache.get(key)
+    try:
+        key = f"{PREFIX}:{name}:" + ":".join(versions(names))  # before computing, never after
+        entry = call(cache.get, key)
+    except CacheUnavailable:
+        return compute()
     if _fresh(entry, now):
         return entry[1]
     with reading_from_replica(False):  # what is stored comes from the primary
@@ -290,13 +299,16 @@ def tag_for_slug(slug, lookup):
     """The pk of the tag whose current slug is ``slug``, or None; ``lookup()`` (the
     database's TagMatch or None) runs only when the answer is not cached. Only current slugs
     are remembered: other spellings and unknown slugs are looked up every time."""
-    key = f"{PREFIX}:slug:{versions([SLUGS])[0]}:{_digest(slug)}"
-    pk = cache.get(key)
+    try:
+        key = f"{PREFIX}:slug:{versions([SLUGS])[0]}:{_digest(slug)}"
+        pk = call(cache.get, key)
+    except CacheUnavailable:
+        key = pk = None
     if pk is not None:
         return pk, None
     match = lookup()
-    if match is not None and match.found_by == "slug":
-        cache.set(key, match.tag.pk, settings.READER_PAGE_CACHE_SECONDS)
+    if key is not None and match is not None and match.found_by == "slug":
+        quietly(cache.set, key, match.tag.pk, settings.READER_PAGE_CACHE_SECONDS)
     return (match.tag.pk if match is not None else None), match
 
 
@@ -320,8 +332,11 @@ def cached_page(versions_of, *, dependencies=False):
                 return view(request, *args, **kwargs)
             # What may be stored is read from the primary: its commits replaced the versions
             # it is stored under, a lagging replica's copy would outlive them.
-            with reading_from_replica(False):
-                return _serve(request, view, args, kwargs, versions_of, dependencies)
+            try:
+                with reading_from_replica(False):
+                    return _serve(request, view, args, kwargs, versions_of, dependencies)
+            except CacheUnavailable:  # raised by a read, before the view ran
+                return view(request, *args, **kwargs)
 
         return wrapper
 
@@ -347,7 +362,7 @@ def _serve(request, view, args, kwargs, versions_of, dependencies):
     deps_key = None
     if dependencies:
         deps_key = f"{PREFIX}:deps:" + _digest(request.path, *names, *tokens)
-        entry = cache.get(deps_key)
+        entry = call(cache.get, deps_key)
         recorded = entry[1] if _fresh(entry, now) else None
         if recorded is None:
             response, found = _render(request, view, args, kwargs)
@@ -355,7 +370,7 @@ def _serve(request, view, args, kwargs, versions_of, dependencies):
             return response
         names, tokens = [*names, *recorded], [*tokens, *versions(recorded)]
     key = f"{PREFIX}:page:" + _digest(request.get_full_path(), *names, *tokens)
-    entry = cache.get(key)
+    entry = call(cache.get, key)
     if _fresh(entry, now):
         status, content, headers = entry[1]
         return HttpResponse(content, status=status, headers=headers)

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 
-from . import reader_cache
+from . import locks, reader_cache
 from .history import record_revisions
 from .models import Digest, Item, Tag, TagAlias, TaggedItem, TagMerge, TagOldSlug, TagRename
 from .tag_names import tag_key
@@ -67,10 +67,7 @@ def find_tag(name_or_slug, *, slugs=True):
 
 def get_or_create_tag(name):
     """(tag, created): the tag a name means, created on first sight."""
-    tag = find_tag(name, slugs=False)
-    if tag is not None:
-        return tag, False
-    return Tag.objects.create(name=name), True
+    return get_or_create_tags([name])[tag_key(name)]
 
 
 def get_or_create_tags(names):
@@ -80,11 +77,27 @@ def get_or_create_tags(names):
     first = {}
     for name in names:
         first.setdefault(tag_key(name), name)
-    found = _tags_by_key([key for key in first if key])
-    return {
-        key: (found[key], False) if key in found else (Tag.objects.create(name=name), True)
-        for key, name in first.items()
-    }
+    found = {key: (tag, False) for key, tag in _tags_by_key([key for key in first if key]).items()}
+    missing = {key: name for key, name in first.items() if key not in found}
+    if missing:
+        found.update(_create_tags(missing))
+    return {key: found[key] for key in first}
+
+
+def _create_tags(names_by_key):
+    """{key: (tag, created)} for names no tag had when last looked up.
+
+    Two writers creating the same tag at once (an import, an editor, another app server):
+    each locks the keys it creates (locks.hold), looks again, and creates only what is still
+    missing, so the second finds the first's tag instead of failing on the unique key.
+    """
+    with transaction.atomic():
+        locks.hold(f"tag:{key}" for key in names_by_key)
+        created = {key: (tag, False) for key, tag in _tags_by_key(list(names_by_key)).items()}
+        for key, name in names_by_key.items():
+            if key not in created:
+                created[key] = (Tag.objects.create(name=name), True)
+    return created
 
 
 def tags_for_names(names):
@@ -99,11 +112,13 @@ def tags_for_names(names):
         if key and key not in by_key:
             by_key[key] = name
     found = _tags_by_key(list(by_key))
+    missing = {key: name for key, name in by_key.items() if key not in found}
+    if missing:
+        found.update((key, tag) for key, (tag, _) in _create_tags(missing).items())
     tags = []
-    for key, name in by_key.items():
-        tag = found.get(key) or Tag.objects.create(name=name)
-        if tag not in tags:
-            tags.append(tag)
+    for key in by_key:
+        if found[key] not in tags:
+            tags.append(found[key])
     return tags
 
 

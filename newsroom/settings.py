@@ -143,6 +143,12 @@ elif os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # A server that does not answer costs a request this long at most, once: then
+            # the site leaves it alone for a while (articles/cache_health.py).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", 0.5)),
+            },
         }
     }
 else:
@@ -217,6 +223,8 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Load balancers probe app servers over plain HTTP, behind the TLS proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Security: headers, login throttling, upload limits (issue 11, item 5) ------------------
 # One block, appended to the lists above, so other settings can change without touching it.

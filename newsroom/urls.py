@@ -4,8 +4,13 @@ from django.urls import include, path
 
 from articles.reader.http import listing_page, public_view
 from articles.reader.sitemaps import SITEMAPS
+from newsroom.health import healthz
+
+# A request that fails for want of the database gets a 503 page, any other failure the 500.
+handler500 = "newsroom.errors.server_error"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     # Password change (logged) and reset by email, before the admin's catch-all.
     path("admin/", include("articles.admin.people")),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from django.test import override_settings
 from articles.digest import decode, parse
 from bench import backends, inside
 from bench.generate import Params, ensure_dataset
+from bench.load import by_page, read_wrk, wrk_script
 from bench.results import (
     FIRST,
     FORCED,
@@ -25,7 +26,7 @@ from bench.results import (
     read_json,
     write_json,
 )
-from bench.serving import parse_wrk
+from bench.serving import ServingError, parse_wrk
 from tests.factories import draft, make_item, tag
 
 TINY = Params(items=300, per_file=10, tags=12, shared=0.1, seed=3, large_tags=2, large_share=0.2)
@@ -151,6 +152,26 @@ def test_wrk_output_is_read():
     found = parse_wrk(WRK_OUTPUT)
     assert (found.requests, found.requests_per_second) == (1320, 165.0)
     assert (found.p50_ms, found.p99_ms, found.errors) == (11.5, 1200.0, 5)
+
+
+def test_the_load_script_sends_each_page_in_turn_and_its_lines_are_read(tmp_path):
+    script = wrk_script(["/", "/tags/a/?page=2"])
+    assert 'local paths = {"/", "/tags/a/?page=2"}' in script
+    assert "index % #paths + 1" in script
+
+    found, not_ok, p90 = read_wrk(WRK_OUTPUT + "Not 200: 4\np90: 14.000 ms\n")
+    assert (found.requests, not_ok, p90) == (1320, 4, 14.0)
+    with pytest.raises(ServingError, match="load script's lines"):
+        read_wrk(WRK_OUTPUT)
+
+
+def test_the_load_reads_each_pages_figures_from_the_access_log():
+    log = "/tags/a/||200|1500\n/tags/a/||200|2500\n/search/|q=bank|503|900\n"
+
+    assert by_page(log) == {
+        "/tags/a/": {"requests": 2, "p50_ms": 2.5, "p99_ms": 2.5, "not_200": 0},
+        "/search/?q=bank": {"requests": 1, "p50_ms": 0.9, "p99_ms": 0.9, "not_200": 1},
+    }
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ their tag; every run recorded so that it can be undone. The modules:
 - ``undo``: undoing a run.
 """
 
-from .batches import BATCH_FILES, import_batch, import_digests, import_file
+from .batches import BATCH_FILES, DatabaseLost, import_batch, import_digests, import_file
 from .reports import FileReport, FileStatus, ImportSummary, ItemOutcome, Outcome
 from .sources import DigestSource, collect_sources, page_from_name
 from .undo import KeepReason, UndoPlan, check_undoable, plan_undo, undo_run
@@ -23,6 +23,7 @@ from .upsert import content_hash, item_import_key
 
 __all__ = [
     "BATCH_FILES",
+    "DatabaseLost",
     "DigestSource",
     "FileReport",
     "FileStatus",

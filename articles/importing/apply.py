@@ -148,7 +148,10 @@ def _known_items(files):
         items.update(known.in_bulk(missing, field_name="import_key"))
     differing = [item.pk for key, item in items.items() if incoming[key] - {item.import_hash}]
     if differing:
-        for item in Item.objects.filter(pk__in=differing):
+        # Locked until the batch commits, in id order: an editor's save that committed first
+        # is read here (and wins: a conflict); one that comes later waits, then overwrites.
+        # Edited items are read whole too, for their conflict's diff and wire copy.
+        for item in Item.objects.filter(pk__in=differing).select_for_update().order_by("pk"):
             items[item.import_key] = item
     return items
 

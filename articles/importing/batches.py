@@ -10,9 +10,10 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from .. import locks
 from ..digest import Digest as ParsedDigest
 from ..digest import DigestError, parse
 from ..models import Digest, ImportRun, Item, Tag
@@ -25,6 +26,15 @@ from .statistics import analyze_grown
 # database refuses is rolled back whole and its files are retried one by one, so only the bad
 # file fails. Batching is what keeps the number of queries per file far below one.
 BATCH_FILES = 100
+
+
+class DatabaseLost(Exception):
+    """The database went away during the run: the files before it are whole, the rest were
+    not tried. Running the import again finishes it."""
+
+    def __init__(self, summary, error):
+        super().__init__(f"expected the database to answer, found it gone ({error})")
+        self.summary = summary
 
 
 def import_digests(
@@ -45,6 +55,19 @@ def import_digests(
     """
     status = Item.Status(status)
     summary = ImportSummary(dry_run=dry_run)
+    try:
+        _run(sources, summary, status, force, dry_run, user, origin, on_file)
+    except DatabaseLost as lost:
+        lost.summary = summary
+        raise
+    except DatabaseError as error:  # outside a file's transaction: the run's own rows
+        if locks.database_lost():
+            raise DatabaseLost(summary, error) from error
+        raise
+    return summary
+
+
+def _run(sources, summary, status, force, dry_run, user, origin, on_file):
     run = None
     if not dry_run:
         run = ImportRun.objects.create(user=user, origin=origin, forced=force, status=status)
@@ -63,7 +86,6 @@ def import_digests(
         if summary.files.imported:
             # The planner's statistics of the tables the run grew (statistics.py decides which).
             analyze_grown()
-    return summary
 
 
 def import_file(source, *, run=None, status=Item.Status.PUBLISHED, force=False, now=None):
@@ -127,28 +149,66 @@ def import_batch(sources, *, run=None, status=Item.Status.PUBLISHED, force=False
         report.warnings = list(warnings)
         pending.append(Pending(report, digest, known, warnings))
 
-    if pending and not _apply_together(pending, run=run, status=status, now=now):
+    options = {"run": run, "status": status, "force": force, "now": now}
+    if pending and not _apply_together(pending, **options):
         if len(pending) > 1:
             for one in pending:
                 _reset(one)
-                _apply_together([one], run=run, status=status, now=now)
+                _apply_together([one], **options)
     return reports
 
 
-def _apply_together(pending, *, run, status, now):
+def _apply_together(pending, *, run, status, force, now):
     """Apply the files in one transaction; False (nothing written) when the database refused.
 
-    A single file that the database refuses is reported as failed."""
-    try:
-        with transaction.atomic():
-            apply_files(pending, run=run, status=status, now=now)
-    except DatabaseError as exc:
-        if len(pending) == 1:
-            report = pending[0].report
-            report.items = []
-            _failed(report, f"{report.name}: expected the database to accept it, found {exc}")
-        return False
-    return True
+    The transaction holds the import lock. A refusal that a fresh read may settle (another
+    writer got there first: locks.is_transient) is tried again, a few times; a single file
+    the database still refuses is reported as failed. A database gone away ends the run
+    (DatabaseLost): every file before is whole, this one and the rest were not written.
+    """
+    attempts = locks.ATTEMPTS if len(pending) == 1 else 1
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                locks.hold([locks.IMPORTS])
+                still = _still_to_apply(pending, force)
+                if still:
+                    apply_files(still, run=run, status=status, now=now)
+            return True
+        except DatabaseError as exc:
+            # Django drops a connection whose rollback failed: it broke during the file.
+            dropped = connection.connection is None
+            if locks.database_lost():
+                raise DatabaseLost(None, exc) from exc
+            if attempt + 1 < attempts and (dropped or locks.is_transient(exc)):
+                for one in pending:
+                    _reset(one)
+                locks.pause(attempt)
+                continue
+            if len(pending) == 1:
+                report = pending[0].report
+                report.items = []
+                _failed(report, f"{report.name}: expected the database to accept it, found {exc}")
+            return False
+    return False
+
+
+def _still_to_apply(pending, force):
+    """The files no other import has recorded since they were read: checked again under the
+    import lock, with the Digest rows as they are now."""
+    current = Digest.objects.in_bulk([one.report.sha256 for one in pending], field_name="sha256")
+    still = []
+    for one in pending:
+        one.known = current.get(one.report.sha256)
+        if one.known is not None and not force:
+            report = one.report
+            report.status = FileStatus.SKIPPED
+            report.note = f"already imported as {one.known.name}"
+            report.tag = one.known.tag_name
+            report.warnings = []
+            continue
+        still.append(one)
+    return still
 
 
 def _read(source, report):
@@ -166,7 +226,7 @@ def _read(source, report):
 
 def _reset(pending):
     report = pending.report
-    report.status, report.error, report.items = None, "", []
+    report.status, report.error, report.items, report.note = None, "", [], ""
     report.warnings = list(pending.parse_warnings)
 
 

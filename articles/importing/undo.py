@@ -13,7 +13,7 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from .. import reader_cache
+from .. import locks, reader_cache
 from ..history import record_revisions, remember_for_deletion
 from ..models import (
     Digest,
@@ -106,6 +106,8 @@ def plan_undo(run):
 @transaction.atomic
 def undo_run(run, *, user=None):
     """Undo run now; returns the ImportRun that logs the undo."""
+    # Never in the middle of an import's batch: what the undo reads stays true until it ends.
+    locks.hold([locks.IMPORTS])
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     check_undoable(run)
     plan = plan_undo(run)

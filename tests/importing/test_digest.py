@@ -33,8 +33,8 @@ SEED_PATHS = sorted(SEEDS_DIR.glob("*.txt"))
 NBSP = "\u00a0"
 BULLET = "\u2022"
 
-# database=None: no example database piles up in the work tree, and every run starts afresh.
-PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, database=None)
+# How many cases: the profile tests/conftest.py loads ("dev" a few hundred, "ci" thousands).
+PROPERTY_SETTINGS = settings(deadline=None, database=None)
 
 SMALL = (
     "Contents tagged with North Korea\n"

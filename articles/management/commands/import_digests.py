@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from articles.importing import FileStatus, collect_sources, import_digests
+from articles.importing import DatabaseLost, FileStatus, collect_sources, import_digests
 from articles.models import Item
 
 
@@ -72,9 +72,17 @@ class Command(BaseCommand):
         progress = tqdm(
             sources, unit="file", disable=not sys.stderr.isatty() or verbosity == 0, leave=False
         )
-        summary = import_digests(
-            progress, status=status, force=force, dry_run=dry_run, on_file=on_file
-        )
+        try:
+            summary = import_digests(
+                progress, status=status, force=force, dry_run=dry_run, on_file=on_file
+            )
+        except DatabaseLost as lost:
+            # Each file is one transaction: those reported are whole, the rest untouched.
+            done = lost.summary.files
+            raise CommandError(
+                f"{lost}: {done.imported} files imported, {done.total} of {len(sources)} "
+                "done; run the import again to finish"
+            ) from lost
 
         if report:
             document = {"summary": summary.as_dict(), "files": file_reports}
