@@ -134,7 +134,10 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
 
 # The readers' pages and counts (articles/reader_cache.py): exact, dropped by the writes that
-# change them, so one cache shared by every app server (Redis) or one per process both work.
+# change them. Every process that writes (the site's workers, the import command, the task
+# worker) must drop what every process that reads has cached: one cache all of them share,
+# Redis across machines, or files in CACHE_DIR on one machine. Never one per process
+# (local memory): an import run beside the site would leave its pages stale.
 if env_bool("CACHE_DISABLED"):
     # The test suite: no test sees pages or counts another test cached (even with REDIS_URL).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -154,8 +157,9 @@ elif os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache" / "pages")),
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
         }
     }
 
