@@ -9,7 +9,7 @@ FUZZ_STAMP := $(VENV)/.fuzz-installed
 FUZZ_SECONDS ?= 300
 DEV_KEY := .dev-secret-key
 
-.PHONY: install run serve test lint browser bench bench-tools bench-admin bench-load fuzz clean
+.PHONY: install run serve test lint browser screenshots bench bench-tools bench-admin bench-load fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -114,6 +114,11 @@ fuzz: $(FUZZ_STAMP)
 $(FUZZ_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,fuzz]"
 	touch $@
+
+# The README's "Editor's day" screenshots (docs/screenshots/*.png), taken in headless Chromium
+# on a throwaway server and database (docs/screenshots.py).
+screenshots: browser $(STAMP)
+	$(PY) docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info bench/data fuzz/corpus fuzz/crashes
