@@ -3,7 +3,7 @@
 // inline script: the admin's Content-Security-Policy allows scripts from our origin only.
 "use strict";
 
-(function () {
+function followImportProgress() {
   const POLL_MS = 1000;
   const RETRY_MS = 5000;
   const box = document.getElementById("import-progress");
@@ -62,4 +62,11 @@
   }
 
   poll();
-})();
+}
+
+// The admin loads its media in <head>, before the page's body exists.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", followImportProgress);
+} else {
+  followImportProgress();
+}
