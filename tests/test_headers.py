@@ -67,7 +67,7 @@ def test_admin_pages_add_only_the_one_hashed_style_attribute(client, request, pa
 
 def test_an_import_runs_page_with_live_progress_keeps_the_admin_policy(client, importer):
     # The run page polls its progress with a script file of ours: no inline script allowed.
-    run = ImportRun.objects.create(state=ImportRun.State.RUNNING, files=2)
+    run = ImportRun.objects.create(state=ImportRun.State.RUNNING, files=2, background=True)
     response = client.get(f"/admin/articles/importrun/{run.pk}/change/")
 
     assert response.status_code == 200

@@ -52,6 +52,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "origin",
+        "state",
         "user",
         "files",
         "created",
@@ -61,7 +62,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "error_count",
         "undo_state",
     ]
-    list_filter = ["origin"]
+    list_filter = ["origin", "state"]
     list_select_related = ["user", "undo_of", "undone_by"]
     fields = [
         "progress",
@@ -97,6 +98,8 @@ class ImportRunAdmin(ReadOnlyAdmin):
     @admin.display(description="progress")
     def progress(self, run):
         """Files done of total and the counts so far; kept live by import_progress.js."""
+        if not run.background:
+            return "—"  # a run in the foreground has its summary below, once it is over
         now = progress_of(run)
         url = reverse("admin:articles_importrun_progress", args=[run.pk]) if now.active else ""
         return format_html(
@@ -206,7 +209,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         can_import = self.has_import_permission(request)
         extra = {
             "can_undo": self.has_undo_permission(request),
-            "can_cancel": can_import and run is not None and run.is_active,
+            "can_cancel": can_import and run is not None and run.can_cancel,
             "can_resume": can_import and run is not None and is_stalled(run),
         }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})

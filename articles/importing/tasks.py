@@ -34,6 +34,8 @@ from .sources import DigestSource
 from .statistics import analyze_grown
 
 ACTIVE = [ImportRun.State.QUEUED, ImportRun.State.RUNNING]
+# What cancel_run and resume_run may take over: a background run not over yet.
+TAKEABLE = {"background": True, "state__in": ACTIVE}
 STAGE_CHUNK = 100  # PendingUpload rows written at a time when staging a command's files
 
 
@@ -100,7 +102,7 @@ def progress_of(run, *, now=None):
 def is_stalled(run, *, now=None):
     """Queued or running, and no file finished for IMPORT_STALLED_SECONDS: its worker is gone
     (killed, or never started), so the run may be resumed."""
-    if not run.is_active:
+    if not run.can_cancel:
         return False
     last = run.progress_at or run.started_at
     now = now or timezone.now()
@@ -177,6 +179,7 @@ def _new_run(*, user, origin, status, force, files):
         status=status,
         forced=force,
         files=files,
+        background=True,
         state=ImportRun.State.QUEUED,
         progress_at=timezone.now(),
     )
@@ -198,7 +201,7 @@ def cancel_run(run):
     running."""
     with transaction.atomic():
         # Waits for the file the task is importing (it holds the run's row) to commit.
-        taken = ImportRun.objects.filter(pk=run.pk, state__in=ACTIVE).update(
+        taken = ImportRun.objects.filter(pk=run.pk, **TAKEABLE).update(
             state=ImportRun.State.CANCELLED,
             attempt=F("attempt") + 1,
             finished_at=timezone.now(),
@@ -206,7 +209,8 @@ def cancel_run(run):
         if not taken:
             run.refresh_from_db()
             raise ValidationError(
-                f"expected a queued or running import to cancel, found it {run.get_state_display()}"
+                "expected a queued or running background import to cancel, found it "
+                f"{run.get_state_display()}"
             )
         PendingUpload.objects.filter(run=run).delete()
     run.refresh_from_db()
@@ -218,7 +222,7 @@ def resume_run(run):
     still alive stops before its next file. Raises ValidationError unless the run is
     unfinished (queued or running: a worker killed mid-run leaves it so)."""
     with transaction.atomic():
-        taken = ImportRun.objects.filter(pk=run.pk, state__in=ACTIVE).update(
+        taken = ImportRun.objects.filter(pk=run.pk, **TAKEABLE).update(
             state=ImportRun.State.QUEUED,
             attempt=F("attempt") + 1,
             progress_at=timezone.now(),
@@ -226,7 +230,8 @@ def resume_run(run):
         run.refresh_from_db()
         if not taken:
             raise ValidationError(
-                f"expected an unfinished import to resume, found it {run.get_state_display()}"
+                "expected an unfinished background import to resume, found it "
+                f"{run.get_state_display()}"
             )
         _enqueue(run)
     run.refresh_from_db()

@@ -59,7 +59,9 @@ class ImportRun(models.Model):
     kept = models.PositiveIntegerField(default=0)
 
     # Background runs (importing/tasks.py): their files wait as PendingUpload rows until each
-    # is imported; the counters above grow file by file.
+    # is imported; the counters above grow file by file. Only they can be cancelled or resumed
+    # (a run in the foreground is its command's, and records its counts at the end).
+    background = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
     # The task that owns the run: a resume or a cancel takes it over by bumping it, so an
     # older task still alive stops before its next file.
@@ -81,6 +83,10 @@ class ImportRun(models.Model):
     @property
     def is_active(self):
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def can_cancel(self):
+        return self.background and self.is_active
 
     def __str__(self):
         label = "Undo" if self.origin == self.Origin.UNDO else "Import"

@@ -102,7 +102,7 @@ def test_cancel_is_a_post_that_drops_the_files_not_begun(client, importer, queue
     assert messages_of(response) == [f"Cancelled {run}: 0 files done."]
     again = client.post(url("cancel", queued), follow=True)
     assert messages_of(again) == [
-        "expected a queued or running import to cancel, found it Cancelled"
+        "expected a queued or running background import to cancel, found it Cancelled"
     ]
 
 
@@ -152,3 +152,15 @@ def test_the_daily_clean_up_keeps_the_files_of_a_queued_run(client, importer, qu
     preview(client, upload("000_a.txt", SEED_PAGE_1.read_bytes()))
 
     assert queued.pending_files.count() == 2
+
+
+def test_a_run_in_the_foreground_is_not_offered_cancel_or_resume(client, importer, settings):
+    # Its command owns it (and records its counts at the end), even one killed long ago.
+    run = ImportRun.objects.create(state="running", files=2)
+    ImportRun.objects.filter(pk=run.pk).update(started_at=run.started_at - timedelta(days=1))
+
+    page = client.get(url("change", run)).content.decode()
+
+    assert url("cancel", run) not in page and url("resume", run) not in page
+    assert client.post(url("cancel", run)).status_code == 302
+    assert ImportRun.objects.get().state == "running"

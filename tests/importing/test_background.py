@@ -101,7 +101,7 @@ def test_cancel_stops_after_the_current_file_which_is_kept_whole(queued_only):
 def test_only_a_queued_or_running_run_can_be_cancelled():
     run = queue_sources(three_files(), status="published", force=False)
 
-    with pytest.raises(Exception, match="expected a queued or running import to cancel"):
+    with pytest.raises(Exception, match="expected a queued or running background import to cancel"):
         cancel_run(run)
 
 
@@ -186,7 +186,7 @@ def test_resuming_a_live_run_stops_the_older_task_before_its_next_file(queued_on
 def test_a_finished_run_cannot_be_resumed():
     run = queue_sources(three_files(), status="published", force=False)
 
-    with pytest.raises(Exception, match="expected an unfinished import to resume"):
+    with pytest.raises(Exception, match="expected an unfinished background import to resume"):
         resume_run(run)
 
 
