@@ -50,8 +50,9 @@ class Command(BaseCommand):
             "its progress shows on the run's page in the admin.",
         )
 
-    def handle(self, *args, paths, dry_run, force, status, report, background, **options):
-        verbosity = options["verbosity"]
+    def handle(
+        self, *args, paths, dry_run, force, status, report, background, verbosity, **options
+    ):
         try:
             sources = collect_sources(paths)
         except FileNotFoundError as exc:
