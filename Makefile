@@ -23,12 +23,17 @@ install: $(STAMP)
 $(DEV_KEY):
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# The worker that runs background imports (db_worker) starts beside the dev server and is
+# stopped when runserver exits. --no-reload: a reloading worker's child would outlive the kill
+# (restart make run after changing the import's code).
 run: $(STAMP) $(DEV_KEY)
 	export DEBUG=1 SECRET_KEY="$$(cat $(DEV_KEY))" && \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py import_digests seeds/ && \
 	$(PY) manage.py ensure_editor && \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	{ $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000; }
 
 # Production settings (DEBUG off) under gunicorn (newsroom/gunicorn.conf.py), after migrating and
 # collecting the static files whitenoise serves. SECRET_KEY from the environment, else the
@@ -41,6 +46,7 @@ serve: $(STAMP) $(if $(SECRET_KEY),,$(DEV_KEY))
 		SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT-0}" && \
 	$(PY) manage.py migrate --noinput && \
 	$(PY) manage.py collectstatic --noinput && \
+	echo "make serve: background imports need a worker: run \`$(PY) manage.py db_worker\` beside it (see the README)" && \
 	exec $(BIN)/gunicorn -c newsroom/gunicorn.conf.py
 
 lint: $(STAMP)

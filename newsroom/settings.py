@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     # stock admin and orphan/merge commands only know taggit.Tag (see shared/STYLE.md 8.4).
     # Item revisions (editor saves, bulk actions, imports) with diffs and restore in the admin.
     "simple_history",
+    # Background imports: django-tasks' database backend keeps the queue in our own database.
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -214,6 +217,22 @@ PREVIEW_MAX_AGE_SECONDS = int(os.environ.get("PREVIEW_MAX_AGE_SECONDS", 3 * 24 *
 # (taggit's default turns "climate change" into two tags).
 TAGGIT_TAGS_FROM_STRING = "articles.tag_names.parse_tag_names"
 TAGGIT_STRING_FROM_TAGS = "articles.tag_names.join_tag_names"
+
+# Background tasks (imports from the admin and `import_digests --background`). "database":
+# queued in the database, run by `manage.py db_worker` (make run starts one); "immediate":
+# run at once in the process that enqueues them (the test suite).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "database")
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND: expected one of {', '.join(TASKS_BACKENDS)}, found {_tasks_backend!r}"
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend]}}
+# A run whose worker has written nothing for this long is offered a Resume in the admin.
+IMPORT_STALLED_SECONDS = int(os.environ.get("IMPORT_STALLED_SECONDS", 300))
 
 # Largest digest file the importer reads; larger files are rejected before parsing.
 DIGEST_MAX_BYTES = int(os.environ.get("DIGEST_MAX_BYTES", 2 * 1024 * 1024))

@@ -3,6 +3,8 @@
 import pytest
 from django.conf import settings
 
+from articles.models import ImportRun
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 STRICT = {
@@ -62,3 +64,17 @@ def test_admin_pages_add_only_the_one_hashed_style_attribute(client, request, pa
     )
     assert found == STRICT
     assert_common_headers(response)
+
+
+def test_an_import_runs_page_with_live_progress_keeps_the_admin_policy(client, importer):
+    # The run page polls its progress with a script file of ours: no inline script allowed.
+    run = ImportRun.objects.create(state=ImportRun.State.RUNNING, files=2, background=True)
+    response = client.get(f"/admin/articles/importrun/{run.pk}/change/")
+
+    assert response.status_code == 200
+    assert b"/static/articles/import_progress.js" in response.content
+    assert b"<script>" not in response.content and b" onclick=" not in response.content
+    found = directives(response)
+    found.pop("style-src-attr")
+    assert found == STRICT
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]

@@ -4,16 +4,22 @@ check permissions, validate the post and show the result."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from ..importing import (
     StaleUploadError,
+    cancel_run,
     check_undoable,
     confirm_uploads,
+    is_stalled,
     plan_undo,
     preview_uploads,
+    progress_of,
+    resume_run,
+    summary_of,
     undo_run,
 )
 from ..importing.changes import kept_reason
@@ -46,6 +52,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "origin",
+        "state",
         "user",
         "files",
         "created",
@@ -55,9 +62,10 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "error_count",
         "undo_state",
     ]
-    list_filter = ["origin"]
+    list_filter = ["origin", "state"]
     list_select_related = ["user", "undo_of", "undone_by"]
     fields = [
+        "progress",
         "started_at",
         "finished_at",
         "user",
@@ -74,7 +82,49 @@ class ImportRunAdmin(ReadOnlyAdmin):
         "digest_list",
         "items_touched",
     ]
-    readonly_fields = ["undo_state", "warning_list", "error_list", "digest_list", "items_touched"]
+    readonly_fields = [
+        "progress",
+        "undo_state",
+        "warning_list",
+        "error_list",
+        "digest_list",
+        "items_touched",
+    ]
+
+    class Media:
+        # Polls the run's progress endpoint while the run is queued or running.
+        js = ["articles/import_progress.js"]
+
+    @admin.display(description="progress")
+    def progress(self, run):
+        """Files done of total and the counts so far; kept live by import_progress.js."""
+        if not run.background:
+            return "—"  # a run in the foreground has its summary below, once it is over
+        now = progress_of(run)
+        url = reverse("admin:articles_importrun_progress", args=[run.pk]) if now.active else ""
+        return format_html(
+            '<div id="import-progress" data-progress-url="{}">'
+            '<progress max="{}" value="{}"></progress> '
+            '<span data-progress="state_label">{}</span>: '
+            '<span data-progress="files_done">{}</span> of '
+            '<span data-progress="files_total">{}</span> files done; items: '
+            '<span data-progress="created">{}</span> created, '
+            '<span data-progress="updated">{}</span> updated, '
+            '<span data-progress="conflicts">{}</span> conflicts; '
+            '<span data-progress="errors">{}</span> errors.'
+            '<span data-progress-when="done" hidden> <a href="">Reload for the full report.</a>'
+            "</span></div>",
+            url,
+            now.files_total,
+            now.files_done,
+            now.state_label,
+            now.files_done,
+            now.files_total,
+            now.created,
+            now.updated,
+            now.conflicts,
+            now.errors,
+        )
 
     @admin.display(description="errors")
     def error_count(self, run):
@@ -140,6 +190,13 @@ class ImportRunAdmin(ReadOnlyAdmin):
                 name="articles_importrun_import_confirm",
             ),
             path("<int:run_id>/undo/", view(self.undo_view), name="articles_importrun_undo"),
+            path(
+                "<int:run_id>/progress/",
+                view(self.progress_view),
+                name="articles_importrun_progress",
+            ),
+            path("<int:run_id>/cancel/", view(self.cancel_view), name="articles_importrun_cancel"),
+            path("<int:run_id>/resume/", view(self.resume_view), name="articles_importrun_resume"),
             *super().get_urls(),
         ]
 
@@ -148,7 +205,13 @@ class ImportRunAdmin(ReadOnlyAdmin):
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra = {"can_undo": self.has_undo_permission(request)}
+        run = self.get_object(request, object_id)
+        can_import = self.has_import_permission(request)
+        extra = {
+            "can_undo": self.has_undo_permission(request),
+            "can_cancel": can_import and run is not None and run.can_cancel,
+            "can_resume": can_import and run is not None and is_stalled(run),
+        }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def has_import_permission(self, request):
@@ -195,7 +258,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
             response.status_code = 400
             return response
         try:
-            summary = confirm_uploads(
+            run = confirm_uploads(
                 form.cleaned_data["batch"],
                 user=request.user,
                 previewed_sha256=form.cleaned_data["sha256"],
@@ -205,9 +268,47 @@ class ImportRunAdmin(ReadOnlyAdmin):
         except StaleUploadError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return redirect("admin:articles_importrun_import")
-        level = messages.SUCCESS if summary.ok else messages.WARNING
-        self.message_user(request, f"Imported {summary.sentence()}", level)
-        return redirect("admin:articles_importrun_change", summary.run_id)
+        if run.is_active:
+            self.message_user(
+                request,
+                f"Queued {plural(run.files, 'file')}: the import runs in the background, "
+                "its progress shows here.",
+                messages.SUCCESS,
+            )
+        else:  # a backend that runs tasks at once (the immediate one) has done it already
+            summary = summary_of(run)
+            level = messages.SUCCESS if summary.ok else messages.WARNING
+            self.message_user(request, f"Imported {summary.sentence()}", level)
+        return redirect("admin:articles_importrun_change", run.pk)
+
+    # Progress, cancel, resume -------------------------------------------------------------
+
+    def progress_view(self, request, run_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ImportRun, pk=run_id)
+        # admin_view's never_cache: every poll reads the database, no cache keeps an old count.
+        return JsonResponse(progress_of(run).as_dict())
+
+    def cancel_view(self, request, run_id):
+        return self._take_over(request, run_id, cancel_run, "Cancelled {run}: {done} files done.")
+
+    def resume_view(self, request, run_id):
+        return self._take_over(request, run_id, resume_run, "Resumed {run}: {left} files to go.")
+
+    def _take_over(self, request, run_id, service, message):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ImportRun, pk=run_id)
+        if request.method == "POST":
+            try:
+                run = service(run)
+            except ValidationError as exc:
+                self.message_user(request, exc.messages[0], messages.ERROR)
+            else:
+                left = run.pending_files.count()
+                self.message_user(request, message.format(run=run, done=run.files_done, left=left))
+        return redirect("admin:articles_importrun_change", run.pk)
 
     def _import_page(self, request, *, form=None, title="Import digests", **context):
         return render_page(

@@ -11,12 +11,23 @@ their tag; every run recorded so that it can be undone. The modules:
 - ``changes``: the run's change records and what they keep for an undo.
 - ``statistics``: ANALYZE (VACUUM on PostgreSQL) of the tables a run grew.
 - ``uploads``: the admin's staged uploads, preview and confirm.
+- ``tasks``: background runs (the task, progress, cancel and resume).
 - ``undo``: undoing a run.
 """
 
 from .batches import BATCH_FILES, DatabaseLost, import_batch, import_digests, import_file
 from .reports import FileReport, FileStatus, ImportSummary, ItemOutcome, Outcome
 from .sources import DigestSource, collect_sources, page_from_name
+from .tasks import (
+    RunProgress,
+    StagingError,
+    cancel_run,
+    is_stalled,
+    progress_of,
+    queue_sources,
+    resume_run,
+    summary_of,
+)
 from .undo import KeepReason, UndoPlan, check_undoable, plan_undo, undo_run
 from .uploads import Preview, StaleUploadError, confirm_uploads, preview_uploads
 from .upsert import content_hash, item_import_key
@@ -32,8 +43,11 @@ __all__ = [
     "KeepReason",
     "Outcome",
     "Preview",
+    "RunProgress",
+    "StagingError",
     "StaleUploadError",
     "UndoPlan",
+    "cancel_run",
     "check_undoable",
     "collect_sources",
     "confirm_uploads",
@@ -41,9 +55,14 @@ __all__ = [
     "import_batch",
     "import_digests",
     "import_file",
+    "is_stalled",
     "item_import_key",
     "page_from_name",
     "plan_undo",
     "preview_uploads",
+    "progress_of",
+    "queue_sources",
+    "resume_run",
+    "summary_of",
     "undo_run",
 ]

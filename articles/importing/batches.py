@@ -253,9 +253,31 @@ def _check_field_lengths(digest):
 
 
 def _record_run(run, summary):
-    files, items = summary.files, summary.items
     run.finished_at = timezone.now()
-    run.files = files.total
+    run.state = ImportRun.State.FINISHED
+    run.files = summary.files.total
+    record_counts(run, summary)
+    run.save()
+
+
+# The run's counters record_counts sets, for save(update_fields=...) file by file (tasks.py).
+COUNT_FIELDS = [
+    "files_imported",
+    "files_unchanged",
+    "files_skipped",
+    "files_failed",
+    "created",
+    "updated",
+    "unchanged",
+    "conflicts",
+    "warnings",
+    "errors",
+]
+
+
+def record_counts(run, summary):
+    """Set the run's counters (not its total of files) to the summary's; saves nothing."""
+    files, items = summary.files, summary.items
     run.files_imported = files.imported
     run.files_unchanged = files.unchanged
     run.files_skipped = files.skipped
@@ -266,4 +288,3 @@ def _record_run(run, summary):
     run.conflicts = items.conflict
     run.warnings = summary.warnings
     run.errors = summary.errors
-    run.save()

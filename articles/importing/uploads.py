@@ -1,8 +1,9 @@
-"""Digests uploaded in the admin: staged, previewed by a dry run, then imported on confirm.
+"""Digests uploaded in the admin: staged, previewed by a dry run, then queued on confirm.
 
 The bytes wait in PendingUpload rows (the database, so that any app server can take the
-confirm); the confirm names the sha256 of each previewed file and is refused when the staged
-files differ from what was previewed, as django-import-export's confirm step does.
+confirm, and the worker can read them); the confirm names the sha256 of each previewed file
+and is refused when the staged files differ from what was previewed, as django-import-export's
+confirm step does. The import itself runs in the background (tasks.py).
 """
 
 import hashlib
@@ -17,6 +18,7 @@ from ..models import ImportRun, PendingUpload
 from .batches import import_digests
 from .reports import FileReport, ImportSummary
 from .sources import DigestSource
+from .tasks import queue_staged
 
 PENDING_UPLOAD_LIFETIME = timedelta(days=1)
 
@@ -39,21 +41,16 @@ class Preview:
 
 def preview_uploads(files, *, user, status, force):
     """Stage the uploaded files and dry-run their import; nothing but the staging is written."""
-    PendingUpload.objects.filter(uploaded_at__lt=timezone.now() - PENDING_UPLOAD_LIFETIME).delete()
+    # Files of a queued run stay until the run imports or cancels them, however long that is.
+    PendingUpload.objects.filter(
+        run__isnull=True, uploaded_at__lt=timezone.now() - PENDING_UPLOAD_LIFETIME
+    ).delete()
     batch = uuid.uuid4()
     limit = settings.DIGEST_MAX_BYTES
     uploads = []
     for upload in files:
         data = upload.read(limit + 1)  # one byte more: the import refuses what is too large
-        uploads.append(
-            PendingUpload(
-                batch=batch,
-                user=user,
-                name=upload.name,
-                sha256=hashlib.sha256(data).hexdigest(),
-                data=data,
-            )
-        )
+        uploads.append(PendingUpload.staged(data, name=upload.name, batch=batch, user=user))
     PendingUpload.objects.bulk_create(uploads)
     reports = []
     summary = import_digests(
@@ -69,21 +66,22 @@ def preview_uploads(files, *, user, status, force):
 
 
 def confirm_uploads(batch, *, user, previewed_sha256, status, force):
-    """Import the staged files the user previewed, then drop them; returns the summary.
+    """Queue the import of the staged files the user previewed; returns its ImportRun.
 
-    Raises StaleUploadError, importing nothing, unless the staged files are exactly those
-    previewed, unchanged since.
+    Raises StaleUploadError, queueing nothing, unless the staged files are exactly those
+    previewed, unchanged since, and not queued already.
     """
-    uploads = list(PendingUpload.objects.filter(batch=batch, user=user))
+    uploads = list(PendingUpload.objects.filter(batch=batch, user=user, run__isnull=True))
     stored = sorted(upload.sha256 for upload in uploads)
     intact = all(hashlib.sha256(bytes(u.data)).hexdigest() == u.sha256 for u in uploads)
     if not uploads or sorted(previewed_sha256) != stored or not intact:
         raise StaleUploadError(StaleUploadError.message)
-    summary = import_digests(
-        _sources(uploads), status=status, force=force, user=user, origin=ImportRun.Origin.ADMIN
+    run = queue_staged(
+        uploads, user=user, origin=ImportRun.Origin.ADMIN, status=status, force=force
     )
-    PendingUpload.objects.filter(batch=batch).delete()
-    return summary
+    if run is None:
+        raise StaleUploadError(StaleUploadError.message)
+    return run
 
 
 def _sources(uploads):

@@ -1,5 +1,7 @@
 """Where items came from: digests, their entries, the log of import runs and their changes."""
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,6 +17,14 @@ class ImportRun(models.Model):
         COMMAND = "command", "Command line"
         ADMIN = "admin", "Admin upload"
         UNDO = "undo", "Undo"
+
+    class State(models.TextChoices):
+        """Where the run is: a background run is queued, then running, then one of the last two."""
+
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        CANCELLED = "cancelled", "Cancelled"
+        FINISHED = "finished", "Finished"
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -48,12 +58,35 @@ class ImportRun(models.Model):
     restored = models.PositiveIntegerField(default=0)
     kept = models.PositiveIntegerField(default=0)
 
+    # Background runs (importing/tasks.py): their files wait as PendingUpload rows until each
+    # is imported; the counters above grow file by file. Only they can be cancelled or resumed
+    # (a run in the foreground is its command's, and records its counts at the end).
+    background = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    # The task that owns the run: a resume or a cancel takes it over by bumping it, so an
+    # older task still alive stops before its next file.
+    attempt = models.PositiveIntegerField(default=0)
+    # When the owning task last finished a file (or started): a stalled worker shows here.
+    progress_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-started_at", "-id"]
         permissions = [
             ("import_digests", "Can import digests from the admin"),
             ("undo_importrun", "Can undo an import run"),
         ]
+
+    @property
+    def files_done(self):
+        return self.files_imported + self.files_unchanged + self.files_skipped + self.files_failed
+
+    @property
+    def is_active(self):
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def can_cancel(self):
+        return self.background and self.is_active
 
     def __str__(self):
         label = "Undo" if self.origin == self.Origin.UNDO else "Import"
@@ -102,11 +135,23 @@ class PendingUpload(models.Model):
     """Digest files uploaded in the admin and previewed, waiting for the editor to confirm.
 
     Kept in the database, not on an app server's disk or in a per-process cache, so that the
-    confirming request may reach any server; deleted once imported or after a day.
+    confirming request may reach any server; deleted once imported or after a day. Once
+    confirmed they belong to a background run (and `import_digests --background` stages its
+    files here too, with no user): each is deleted in the transaction that imports it, so the
+    rows left are exactly the files a resumed run still has to do.
     """
 
     batch = models.UUIDField(db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    run = models.ForeignKey(
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pending_files",
+    )
     name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     data = models.BinaryField()
@@ -117,6 +162,12 @@ class PendingUpload(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def staged(cls, data, *, name, batch, user, run=None):
+        """An unsaved row for these bytes, with their sha256 (what a confirm checks)."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        return cls(batch=batch, user=user, run=run, name=name, sha256=sha256, data=data)
 
 
 class Digest(models.Model):

@@ -5,9 +5,18 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 from tqdm import tqdm
 
-from articles.importing import DatabaseLost, FileStatus, collect_sources, import_digests
+from articles.importing import (
+    DatabaseLost,
+    FileStatus,
+    StagingError,
+    collect_sources,
+    import_digests,
+    queue_sources,
+    summary_of,
+)
 from articles.models import Item
 
 
@@ -35,6 +44,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--report", metavar="FILE", help="Write the summary and each item's outcome as JSON."
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import as a task (manage.py db_worker runs it) and return at once; "
+            "its progress shows on the run's page in the admin.",
+        )
 
     def write_diffs(self, file_report):
         """Per item the wire changes (or would, in a conflict): a unified diff of its title
@@ -46,13 +61,18 @@ class Command(BaseCommand):
             for line in outcome.diff.unified():
                 self.stdout.write(line)
 
-    def handle(self, *args, paths, dry_run, force, status, report, verbosity, **options):
+    def handle(
+        self, *args, paths, dry_run, force, status, report, background, verbosity, **options
+    ):
         try:
             sources = collect_sources(paths)
         except FileNotFoundError as exc:
             raise CommandError(f"{exc.args[0]}: expected a file or folder, found nothing") from exc
         if not sources:
             raise CommandError(f"{', '.join(paths)}: expected digest files (*.txt), found none")
+
+        if background:
+            return self._queue(sources, status=status, force=force, dry_run=dry_run, report=report)
 
         file_reports = []
 
@@ -68,21 +88,31 @@ class Command(BaseCommand):
             if report:
                 file_reports.append(file_report.as_dict())
 
-        # A bar on a terminal only: scripts and logs get the summary alone.
+        # A bar on a terminal only: scripts and logs get the summary alone. It counts files
+        # done (reported, their batch committed), not files handed to the importer.
         progress = tqdm(
-            sources, unit="file", disable=not sys.stderr.isatty() or verbosity == 0, leave=False
+            total=len(sources),
+            unit="file",
+            disable=not sys.stderr.isatty() or verbosity == 0,
+            leave=False,
         )
-        try:
-            summary = import_digests(
-                progress, status=status, force=force, dry_run=dry_run, on_file=on_file
-            )
-        except DatabaseLost as lost:
-            # Each file is one transaction: those reported are whole, the rest untouched.
-            done = lost.summary.files
-            raise CommandError(
-                f"{lost}: {done.imported} files imported, {done.total} of {len(sources)} "
-                "done; run the import again to finish"
-            ) from lost
+
+        def on_file_done(file_report):
+            on_file(file_report)
+            progress.update(1)
+
+        with progress:
+            try:
+                summary = import_digests(
+                    sources, status=status, force=force, dry_run=dry_run, on_file=on_file_done
+                )
+            except DatabaseLost as lost:
+                # Each file is one transaction: those reported are whole, the rest untouched.
+                done = lost.summary.files
+                raise CommandError(
+                    f"{lost}: {done.imported} files imported, {done.total} of {len(sources)} "
+                    "done; run the import again to finish"
+                ) from lost
 
         if report:
             document = {"summary": summary.as_dict(), "files": file_reports}
@@ -98,3 +128,23 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(line) if summary.ok else line)
         if not summary.ok:
             raise CommandError(f"{len(summary.errors)} of {summary.files.total} files failed")
+
+    def _queue(self, sources, *, status, force, dry_run, report):
+        given = [flag for flag, on in (("--dry-run", dry_run), ("--report", report)) if on]
+        if given:
+            raise CommandError(
+                "--background: expected neither --dry-run nor --report (both run in the "
+                f"foreground), found {' and '.join(given)}"
+            )
+        try:
+            run = queue_sources(sources, status=status, force=force)
+        except StagingError as exc:
+            raise CommandError(str(exc)) from exc
+        if run.is_active:
+            url = reverse("admin:articles_importrun_change", args=[run.pk])
+            self.stdout.write(
+                f"Queued {run} with {len(sources)} files: `manage.py db_worker` runs it; "
+                f"its progress shows at {url} in the admin."
+            )
+        else:  # the immediate backend (tests) has run it already
+            self.stdout.write(f"{run}: {summary_of(run).sentence()}")
