@@ -1,11 +1,11 @@
 """One editor's day at the desk, in Chromium, from the dashboard: upload a batch of digests,
-follow the import, open the conflict it brought, take the wire's version, preview a draft the
-batch brought and publish it."""
+watch it import in the background on the run's page, open the conflict it brought, take the
+wire's version, preview a draft the batch brought and publish it."""
 
 import pytest
 
 from articles.models import Item
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, run_the_worker_once
 from tests.factories import import_digest, make_user, write_digest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,9 @@ EDITED = "Seoul talks resume (edited)"
 DRAFT = "Summit date set for June"
 
 
-def test_a_day_at_the_desk(page, browser, live_server, tmp_path, console_errors):
+def test_a_day_at_the_desk(page, browser, live_server, settings, tmp_path, console_errors):
+    # The queue in the database, run by the worker when the test says (tests run tasks at once).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     import_digest("000_korea.txt", "Korea", ("Seoul talks resume", ["Talks resumed on Monday."]))
     edited = Item.objects.get()
     edited.title = EDITED
@@ -43,8 +45,22 @@ def test_a_day_at_the_desk(page, browser, live_server, tmp_path, console_errors)
     assert "Seoul talks resume (line" in preview and "editor's version kept" in preview
     assert Item.objects.count() == 1
     page.click("input[value='Import these files']")
+
+    # The batch is queued; its run's page follows the worker without a reload.
     page.wait_for_selector(".messagelist .success")
-    assert "1 conflict (editor's version kept)" in page.locator(".messagelist").inner_text()
+    progress = page.locator("#import-progress")
+    assert "Queued: 0 of 2 files done" in progress.inner_text()
+    assert page.get_by_role("button", name="Cancel after the current file").is_visible()
+    assert Item.objects.count() == 1
+    page.evaluate("window.notReloaded = true")
+    run_the_worker_once()
+    page.wait_for_selector("#import-progress [data-progress-when=done]:not([hidden])")
+    assert (
+        "Finished: 2 of 2 files done; items: 3 created, 0 updated, 1 conflicts; 0 errors."
+        in progress.inner_text()
+    )
+    assert page.evaluate("window.notReloaded") is True
+    assert not page.get_by_role("button", name="Cancel after the current file").is_visible()
     assert Item.objects.count() == 4
 
     # The dashboard counts the run's conflict and the drafts; the conflict opens from there.

@@ -2,28 +2,14 @@
 waiting, the worker runs it, and the page's counts move to done without a reload, under the
 admin's Content-Security-Policy."""
 
-import signal
-
 import pytest
-from django.core.management import call_command
 
 from articles.models import ImportRun, Item
-from tests.browser.steps import log_in
+from tests.browser.steps import log_in, run_the_worker_once
 from tests.browser.test_csp import RECORD_VIOLATIONS
 from tests.factories import SEED_PAGE_1, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def run_the_worker_once():
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", batch=True, max_tasks=1, reload=False, startup_delay=False, verbosity=0
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def test_an_upload_runs_in_the_background_and_its_page_follows_it(
