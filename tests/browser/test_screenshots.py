@@ -1,5 +1,5 @@
 """The README's screenshots script (docs/screenshots.py, `make screenshots`) runs on its own
-throwaway server and database and writes its four pictures."""
+throwaway server, database and worker and writes its pictures, which the README shows."""
 
 import struct
 import subprocess
@@ -11,10 +11,10 @@ from tests.factories import ROOT
 
 pytestmark = pytest.mark.browser
 
-SHOTS = ["dashboard.png", "import.png", "conflict.png", "preview.png"]
+SHOTS = ["dashboard.png", "import-preview.png", "import-run.png", "conflict.png", "preview.png"]
 
 
-def test_the_screenshots_script_writes_the_readmes_four_pictures(tmp_path):
+def test_the_screenshots_script_writes_the_readmes_pictures(tmp_path):
     out = tmp_path / "shots"
     finished = subprocess.run(
         [sys.executable, str(ROOT / "docs" / "screenshots.py"), "--out", str(out)],
