@@ -1,5 +1,6 @@
 """Reading what the site and the commands answer: strict HTML, texts, messages, output."""
 
+import signal
 from contextlib import contextmanager
 from io import StringIO
 from types import SimpleNamespace
@@ -42,6 +43,19 @@ def run_command(name, *args, **options):
     out, err = StringIO(), StringIO()
     call_command(name, *args, stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
+
+
+def run_the_worker_once():
+    """Run one queued task with django-tasks' database worker, in the test process: the
+    worker installs its own SIGINT/SIGTERM handlers, which are put back after."""
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker", batch=True, max_tasks=1, reload=False, startup_delay=False, verbosity=0
+        )
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
 
 
 @contextmanager

@@ -5,8 +5,9 @@ wire's version, preview a draft the batch brought and publish it."""
 import pytest
 
 from articles.models import Item
-from tests.browser.steps import log_in, run_the_worker_once
+from tests.browser.steps import log_in
 from tests.factories import import_digest, make_user, write_digest
+from tests.pages import run_the_worker_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

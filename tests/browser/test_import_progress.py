@@ -5,9 +5,10 @@ admin's Content-Security-Policy."""
 import pytest
 
 from articles.models import ImportRun, Item
-from tests.browser.steps import log_in, run_the_worker_once
+from tests.browser.steps import log_in
 from tests.browser.test_csp import RECORD_VIOLATIONS
 from tests.factories import SEED_PAGE_1, make_user
+from tests.pages import run_the_worker_once
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,12 +2,10 @@
 resume after a killed worker; the database backend with its worker; the command's
 --background and its progress bar."""
 
-import signal
 from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -22,7 +20,7 @@ from articles.importing import (
 from articles.importing import tasks as background
 from articles.models import Digest, ImportRun, Item, PendingUpload
 from tests.factories import SEED_PAGE_1, SEED_PAGE_2, SEEDS, digest_text
-from tests.pages import run_command
+from tests.pages import run_command, run_the_worker_once
 
 pytestmark = pytest.mark.django_db
 
@@ -210,14 +208,7 @@ def test_the_database_backend_queues_the_run_and_its_worker_runs_it(settings):
     task = DBTaskResult.objects.get()
     assert (task.task_path, task.status) == ("articles.importing.tasks.import_run", "READY")
 
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", batch=True, max_tasks=1, reload=False, startup_delay=False, verbosity=0
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
+    run_the_worker_once()
 
     run.refresh_from_db()
     assert (run.state, run.files_done, run.files_imported, run.created) == ("finished", 2, 2, 20)
