@@ -84,9 +84,11 @@ class TestTheLink:
     def test_the_previewed_item_links_to_its_tags_previews(self):
         item = draft("Story", "Korea", "China")
 
-        document = parse_strictly(reader().get(previews.preview_url(item)).content)
-
+        # One token: signing again a second later would give another (its timestamp).
         token = previews.preview_token(item)
+        url = reverse("preview:item", kwargs={"token": token})
+        document = parse_strictly(reader().get(url).content)
+
         hrefs = [a.get("href") for a in document.iterfind(".//article/footer//a[@rel='tag']")]
         assert hrefs == [f"/preview/{token}/tags/china/", f"/preview/{token}/tags/korea/"]
 
