@@ -230,3 +230,14 @@ class TestBulkActions:
             == "Took the wire's version"
             for pk in (one.pk, two.pk)
         )
+
+
+def test_the_conflict_page_says_once_where_and_when_the_wire_copy_came(client, editor):
+    item = conflicted()
+    run = item.wire_copy.run
+
+    page = parse_strictly(client.get(conflict_url(item)).content)
+
+    [sentence] = [text for text in texts(page, ".//p") if text.startswith("The wire sent")]
+    assert f"It came in Wire story-2.txt (Asia), {run}. " in " ".join(sentence.split())
+    assert "p.m." not in sentence and "a.m." not in sentence  # one time, the run's
