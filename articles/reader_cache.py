@@ -1,4 +1,5 @@
-"""The readers' cache: pages and counts, exact at every moment.
+"""The readers' cache: pages and counts, exact at every moment (the pages are served by
+``reader_pages``, under the versions kept here).
 
 Nothing here expires to be right. Every cached thing is stored under the *versions* of what it
 shows, and every write that changes what readers see replaces those versions once its
@@ -43,18 +44,15 @@ cache server fails, pages are computed from the database and nothing raises
 (``cache_health``: what a failed invalidation means, and how it is made good).
 """
 
-import hashlib
 import secrets
 from contextvars import ContextVar
 from datetime import timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db import transaction
 from django.db.models import Min, Q
-from django.http import HttpResponse
 from django.utils import timezone
 
 from newsroom.routers import reading_from_replica
@@ -290,121 +288,3 @@ def remember(name, names, compute, *, now=None, until=None):
     deadline = _deadline(now) if until is None else until(value)
     _store(key, _latest(now) if deadline is None else min(deadline, _latest(now)), value, now)
     return value
-
-
-# --- Pages ---------------------------------------------------------------------------------
-
-
-def tag_for_slug(slug, lookup):
-    """The pk of the tag whose current slug is ``slug``, or None; ``lookup()`` (the
-    database's TagMatch or None) runs only when the answer is not cached. Only current slugs
-    are remembered: other spellings and unknown slugs are looked up every time."""
-    try:
-        key = f"{PREFIX}:slug:{versions([SLUGS])[0]}:{_digest(slug)}"
-        pk = call(cache.get, key)
-    except CacheUnavailable:
-        key = pk = None
-    if pk is not None:
-        return pk, None
-    match = lookup()
-    if key is not None and match is not None and match.found_by == "slug":
-        quietly(cache.set, key, match.tag.pk, settings.READER_PAGE_CACHE_SECONDS)
-    return (match.tag.pk if match is not None else None), match
-
-
-def depends_on(*, tags=(), names=()):
-    """What the page being rendered shows of other tags: their pages' content (``tags``) or
-    their names only (``names``). A no-op outside the page cache."""
-    found = _dependencies.get()
-    if found is not None:
-        found.update(f"tag:{pk}" for pk in _pks(tags))
-        found.update(f"name:{pk}" for pk in _pks(names))
-
-
-def cached_page(versions_of, *, dependencies=False):
-    """Serve a reader view from the cache, keyed by its URL and ``versions_of(request,
-    **kwargs)`` (None: never cached); ``dependencies``: the view calls depends_on()."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not _cacheable_request(request):
-                return view(request, *args, **kwargs)
-            # What may be stored is read from the primary: its commits replaced the versions
-            # it is stored under, a lagging replica's copy would outlive them.
-            try:
-                with reading_from_replica(False):
-                    return _serve(request, view, args, kwargs, versions_of, dependencies)
-            except CacheUnavailable:  # raised by a read, before the view ran
-                return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def _cacheable_request(request):
-    return (
-        settings.READER_PAGE_CACHE
-        and request.method in ("GET", "HEAD")
-        # Logged in, or maybe: an editor's pages are never read from nor written to the cache.
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and enabled()
-    )
-
-
-def _serve(request, view, args, kwargs, versions_of, dependencies):
-    now = timezone.now()
-    names = versions_of(request, *args, **kwargs)
-    if names is None:
-        return view(request, *args, **kwargs)
-    tokens = versions(names)
-    deps_key = None
-    if dependencies:
-        deps_key = f"{PREFIX}:deps:" + _digest(request.path, *names, *tokens)
-        entry = call(cache.get, deps_key)
-        recorded = entry[1] if _fresh(entry, now) else None
-        if recorded is None:
-            response, found = _render(request, view, args, kwargs)
-            _store(deps_key, _latest(now), found, now)
-            return response
-        names, tokens = [*names, *recorded], [*tokens, *versions(recorded)]
-    key = f"{PREFIX}:page:" + _digest(request.get_full_path(), *names, *tokens)
-    entry = call(cache.get, key)
-    if _fresh(entry, now):
-        status, content, headers = entry[1]
-        return HttpResponse(content, status=status, headers=headers)
-    response, found = _render(request, view, args, kwargs)
-    if dependencies and found != recorded:
-        _store(deps_key, _latest(now), found, now)
-    elif request.method == "GET" and _storable(request, response):
-        value = (response.status_code, response.content, list(response.items()))
-        _store(key, _deadline(now), value, now)
-    return response
-
-
-def _render(request, view, args, kwargs):
-    found = set()
-    token = _dependencies.set(found)
-    try:
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
-    finally:
-        _dependencies.reset(token)
-    return response, sorted(found)
-
-
-def _storable(request, response):
-    session = getattr(request, "session", None)
-    return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and not (session is not None and session.accessed)
-    )
-
-
-def _digest(*parts):
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]

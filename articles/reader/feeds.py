@@ -10,7 +10,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .. import reader_cache as cache
+from .. import reader_pages
 from ..models import Item
 from . import queries
 from .http import SITE_DESCRIPTION, SITE_NAME, lookup_tag_once
@@ -69,7 +69,7 @@ class TagFeed(LatestItemsFeed):
             # As the tag page: a tag with nothing published is not known to readers.
             raise Http404(f"No published items tagged {tag.name!r}.")
         # Each item lists its tags: their names are part of the feed.
-        cache.depends_on(names=[other for item in latest for other in item.tag_list])
+        reader_pages.depends_on(names=[other for item in latest for other in item.tag_list])
         return latest
 
     def title(self, tag):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from .. import reader_cache as cache
+from .. import reader_pages
 from ..tag_services import FoundBy, lookup_tag
 
 SITE_NAME = "Newsroom"
@@ -109,7 +110,7 @@ def _listing(request, *args, **kwargs):
 
 
 def _tag_page(request, slug, **kwargs):
-    pk, match = cache.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
+    pk, match = reader_pages.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
     if pk is None or (match is not None and match.found_by != FoundBy.SLUG):
         return None  # a 404 or a redirect: computed every time, from the database
     names = [f"tag:{pk}", f"about:{pk}"]
@@ -119,7 +120,7 @@ def _tag_page(request, slug, **kwargs):
 
 
 def _tag_feed(request, slug, **kwargs):
-    pk, match = cache.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
+    pk, match = reader_pages.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
     if pk is None or (match is not None and match.found_by != FoundBy.SLUG):
         return None  # a 404 or a redirect: computed every time, from the database
     return [f"tag:{pk}", f"tagset:{pk}", f"about:{pk}"]
@@ -129,7 +130,7 @@ def _item_page(request, slug, **kwargs):
     return [f"item:{slug}"]
 
 
-listing_page = cache.cached_page(_listing)
-tag_page = cache.cached_page(_tag_page)
-tag_feed = cache.cached_page(_tag_feed, dependencies=True)
-item_page = cache.cached_page(_item_page, dependencies=True)
+listing_page = reader_pages.cached_page(_listing)
+tag_page = reader_pages.cached_page(_tag_page)
+tag_feed = reader_pages.cached_page(_tag_feed, dependencies=True)
+item_page = reader_pages.cached_page(_item_page, dependencies=True)

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .. import reader_cache as cache
+from .. import reader_pages
 from ..models import Item, ItemOldSlug
 from ..tag_services import FoundBy
 from . import queries, search
@@ -228,7 +228,7 @@ class ItemView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         tags = sorted(self.object.tag_list, key=lambda tag: queries.sort_key(tag.name))
-        cache.depends_on(tags=tags)  # their names, and their items as related items
+        reader_pages.depends_on(tags=tags)  # their names, and their items as related items
         return super().get_context_data(
             tags=tags, related_items=queries.related_items(self.object, tags), **kwargs
         )

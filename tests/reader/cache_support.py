@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import reader_cache
+from articles import reader_pages
 from tests.pages import item_form_data, tag_form_data
 
 DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -27,7 +27,7 @@ FROM_CACHE = {"listing": 0, "item": 0, "tag": 1}
 
 def served(client, url):
     """(response, whether it came from the cache: the view did not run)."""
-    with mock.patch.object(reader_cache, "_render", wraps=reader_cache._render) as render:
+    with mock.patch.object(reader_pages, "_render", wraps=reader_pages._render) as render:
         response, queries = get(client, url)
     from_cache = not render.called
     if from_cache:
