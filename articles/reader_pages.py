@@ -27,6 +27,7 @@ from .reader_cache import (
     enabled,
     versions,
 )
+from .tag_services import FoundBy
 
 
 def tag_for_slug(slug, lookup):
@@ -41,7 +42,7 @@ def tag_for_slug(slug, lookup):
     if pk is not None:
         return pk, None
     match = lookup()
-    if key is not None and match is not None and match.found_by == "slug":
+    if key is not None and match is not None and match.found_by == FoundBy.SLUG:
         quietly(cache.set, key, match.tag.pk, settings.READER_PAGE_CACHE_SECONDS)
     return (match.tag.pk if match is not None else None), match
 
