@@ -166,6 +166,16 @@ def items_retagged(items, tags):
     _bump_on_commit(items=_slugs(items), tags=tags, tagsets=_tags_of(items) | tags)
 
 
+def items_added(tags):
+    """Items created in this transaction joined ``tags``: those tags' pages and feeds, and
+    the listings. Not the new items' own versions: no page can be stored under them yet
+    (a missing item's URL is a 404, and 404s are never stored), and an import creates
+    thousands of items a batch, which would be as many cache writes for nothing."""
+    tags = _pks(tags)
+    if tags and enabled():
+        _bump_on_commit(tags=tags, tagsets=tags)
+
+
 def item_saved(item, tag_ids):
     """An editor saved the item (text, schedule, tags); ``tag_ids``: its tags before and
     after the save."""

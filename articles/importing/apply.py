@@ -78,7 +78,7 @@ def apply_files(pending, *, run, status, now):
             if item.pk in linked and item.pk not in new_ids:
                 changes.add(ImportChange.Kind.TAG_LINKED, item=item, object_id=tag.pk)
     page.save()
-    _drop_reader_pages(files, outcomes, changed_items, linked_by_file)
+    _drop_reader_pages(files, outcomes, changed_items, linked_by_file, new_ids)
     _record_revisions(run, now, new_items, changed_items, linked_by_file)
 
     entry_rows = {
@@ -109,14 +109,16 @@ def apply_files(pending, *, run, status, now):
 KNOWN_ITEM_FIELDS = ("id", "import_key", "import_hash", "edited_at", "title", "slug")
 
 
-def _drop_reader_pages(files, outcomes, changed_items, linked_by_file):
-    """What readers see changes where the batch wrote: items updated, items newly tagged
-    (created ones included), and those tags' pages; when the batch commits."""
+def _drop_reader_pages(files, outcomes, changed_items, linked_by_file, new_ids):
+    """What readers see changes where the batch wrote: items updated, items newly tagged,
+    and those tags' pages; when the batch commits. Created items have no page to drop."""
     reader_cache.items_edited(changed_items.values())
     by_pk = {item.pk: item for rows in outcomes.values() for _, item, *_ in rows}
     linked_tags = {tag.pk for one, tag, _ in files if linked_by_file[one.report.name]}
     linked = {pk for ids in linked_by_file.values() for pk in ids}
-    reader_cache.items_retagged([by_pk[pk] for pk in linked], linked_tags)
+    reader_cache.items_retagged([by_pk[pk] for pk in linked - new_ids], linked_tags)
+    if linked & new_ids:
+        reader_cache.items_added(linked_tags)
 
 
 def _known_items(files):

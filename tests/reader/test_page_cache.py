@@ -5,11 +5,14 @@ checks that the pages the write changed are right at once and that a page it did
 is still served from the cache. The cache is Redis when REDIS_URL is set, else local memory.
 """
 
+from unittest import mock
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import reader_cache
 from articles.editing import add_tag, publish_items, remove_tag, schedule_items, unpublish_items
 from articles.importing import DigestSource, import_digests, undo_run
 from articles.models import ImportRun, Item, Tag, TagRename
@@ -382,6 +385,34 @@ def test_an_import(reader, stories):
     assert_dropped(reader, *changed)
     assert "Wire story" in reader.get(KOREA).text
     assert_still_cached(reader, *UNRELATED)
+
+
+def test_an_import_shows_a_new_story_whose_address_was_asked_for_before(reader, stories):
+    assert reader.get("/items/wire-story/").status_code == 404
+    warm(reader, KOREA)
+
+    import_korea("Wire story")
+
+    assert "Wire story" in reader.get("/items/wire-story/").text
+    assert "Wire story" in reader.get(KOREA).text
+
+
+def test_an_import_replaces_no_version_of_the_items_it_creates(reader, stories):
+    """A created item has no page to drop: a batch of new items costs its tags' versions and
+    the listing, however many items it holds."""
+    replaced = []
+
+    def record(mapping, *args, **kwargs):
+        replaced.extend(mapping)
+        return original(mapping, *args, **kwargs)
+
+    original = reader_cache.cache.set_many
+    with mock.patch.object(reader_cache.cache, "set_many", side_effect=record):
+        import_korea(*(f"Wire story {n}" for n in range(12)))
+
+    names = {key.removeprefix("reader:v:") for key in replaced if ":v:" in key}
+    korea = Tag.objects.get(name="Korea").pk
+    assert names == {"listing", f"tag:{korea}", f"tagset:{korea}"}
 
 
 def test_an_import_that_changes_nothing_drops_nothing(reader, stories):
