@@ -64,7 +64,8 @@ from .models import Item, TaggedItem
 LISTING = "listing"
 SLUGS = "slugs"
 PREFIX = "reader"
-_dependencies = ContextVar("reader_cache_dependencies", default=None)
+# The versions of other tags the page being rendered showed (reader_pages.depends_on).
+RECORDED_DEPENDENCIES = ContextVar("reader_cache_dependencies", default=None)
 
 
 def enabled():
@@ -128,7 +129,7 @@ def _slugs(items):
     return {item.slug for item in items}
 
 
-def _pks(objects):
+def object_pks(objects):
     return {getattr(obj, "pk", obj) for obj in objects}
 
 
@@ -162,7 +163,7 @@ def items_retagged(items, tags):
     items = list(items)
     if not items or not enabled():
         return
-    tags = _pks(tags)
+    tags = object_pks(tags)
     _bump_on_commit(items=_slugs(items), tags=tags, tagsets=_tags_of(items) | tags)
 
 
@@ -171,7 +172,7 @@ def items_added(tags):
     the listings. Not the new items' own versions: no page can be stored under them yet
     (a missing item's URL is a 404, and 404s are never stored), and an import creates
     thousands of items a batch, which would be as many cache writes for nothing."""
-    tags = _pks(tags)
+    tags = object_pks(tags)
     if tags and enabled():
         _bump_on_commit(tags=tags, tagsets=tags)
 
@@ -208,7 +209,7 @@ def tag_renamed(tag):
 def tags_removed(tags, *, into=None):
     """The tags are about to be deleted, or merged ``into`` another: call before, while the
     items still have them."""
-    tags = _pks(tags)
+    tags = object_pks(tags)
     if not tags or not enabled():
         return
     _require_transaction()
@@ -258,23 +259,25 @@ def _next_boundary(now):
     return min(found) if found else None
 
 
-def _latest(now):
+def at_the_latest(now):
+    """The longest anything read now is kept (READER_PAGE_CACHE_SECONDS)."""
     return now + timedelta(seconds=settings.READER_PAGE_CACHE_SECONDS)
 
 
-def _deadline(now):
+def entry_deadline(now):
     """When what is read now may change without a write: the next boundary, at the latest."""
     boundary = next_boundary(now)
-    return _latest(now) if boundary is None else min(_latest(now), boundary)
+    return at_the_latest(now) if boundary is None else min(at_the_latest(now), boundary)
 
 
-def _store(key, deadline, value, now):
+def store_entry(key, deadline, value, now):
+    """Stores ``value`` with its deadline, which ``is_fresh`` checks against the clock."""
     seconds = (deadline - now).total_seconds()
     if seconds >= 1:  # the backend keeps it at most this long; the deadline decides
         quietly(cache.set, key, (deadline, value), int(seconds))
 
 
-def _fresh(entry, now):
+def is_fresh(entry, now):
     return entry is not None and now < entry[0]
 
 
@@ -291,10 +294,11 @@ def remember(name, names, compute, *, now=None, until=None):
         entry = call(cache.get, key)
     except CacheUnavailable:
         return compute()
-    if _fresh(entry, now):
+    if is_fresh(entry, now):
         return entry[1]
     with reading_from_replica(False):  # what is stored comes from the primary
         value = compute()
-    deadline = _deadline(now) if until is None else until(value)
-    _store(key, _latest(now) if deadline is None else min(deadline, _latest(now)), value, now)
+    deadline = entry_deadline(now) if until is None else until(value)
+    latest = at_the_latest(now)
+    store_entry(key, latest if deadline is None else min(deadline, latest), value, now)
     return value

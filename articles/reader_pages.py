@@ -17,14 +17,14 @@ from newsroom.routers import reading_from_replica
 from .cache_health import CacheUnavailable, call, quietly
 from .reader_cache import (
     PREFIX,
+    RECORDED_DEPENDENCIES,
     SLUGS,
-    _deadline,
-    _dependencies,
-    _fresh,
-    _latest,
-    _pks,
-    _store,
+    at_the_latest,
     enabled,
+    entry_deadline,
+    is_fresh,
+    object_pks,
+    store_entry,
     versions,
 )
 from .tag_services import FoundBy
@@ -50,10 +50,10 @@ def tag_for_slug(slug, lookup):
 def depends_on(*, tags=(), names=()):
     """What the page being rendered shows of other tags: their pages' content (``tags``) or
     their names only (``names``). A no-op outside the page cache."""
-    found = _dependencies.get()
+    found = RECORDED_DEPENDENCIES.get()
     if found is not None:
-        found.update(f"tag:{pk}" for pk in _pks(tags))
-        found.update(f"name:{pk}" for pk in _pks(names))
+        found.update(f"tag:{pk}" for pk in object_pks(tags))
+        found.update(f"name:{pk}" for pk in object_pks(names))
 
 
 def cached_page(versions_of, *, dependencies=False):
@@ -98,35 +98,35 @@ def _serve(request, view, args, kwargs, versions_of, dependencies):
     if dependencies:
         deps_key = f"{PREFIX}:deps:" + _digest(request.path, *names, *tokens)
         entry = call(cache.get, deps_key)
-        recorded = entry[1] if _fresh(entry, now) else None
+        recorded = entry[1] if is_fresh(entry, now) else None
         if recorded is None:
             response, found = _render(request, view, args, kwargs)
-            _store(deps_key, _latest(now), found, now)
+            store_entry(deps_key, at_the_latest(now), found, now)
             return response
         names, tokens = [*names, *recorded], [*tokens, *versions(recorded)]
     key = f"{PREFIX}:page:" + _digest(request.get_full_path(), *names, *tokens)
     entry = call(cache.get, key)
-    if _fresh(entry, now):
+    if is_fresh(entry, now):
         status, content, headers = entry[1]
         return HttpResponse(content, status=status, headers=headers)
     response, found = _render(request, view, args, kwargs)
     if dependencies and found != recorded:
-        _store(deps_key, _latest(now), found, now)
+        store_entry(deps_key, at_the_latest(now), found, now)
     elif request.method == "GET" and _storable(request, response):
         value = (response.status_code, response.content, list(response.items()))
-        _store(key, _deadline(now), value, now)
+        store_entry(key, entry_deadline(now), value, now)
     return response
 
 
 def _render(request, view, args, kwargs):
     found = set()
-    token = _dependencies.set(found)
+    token = RECORDED_DEPENDENCIES.set(found)
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
     finally:
-        _dependencies.reset(token)
+        RECORDED_DEPENDENCIES.reset(token)
     return response, sorted(found)
 
 
