@@ -60,6 +60,7 @@ def test_digests_are_served_from_the_cache_at_no_query(reader, stories):
         response = reader.get(KOREA_2)
     assert (response.status_code, len(queries)) == (200, 0)
     assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response["Content-Disposition"].startswith('inline; filename="001_')
     assert response["Cache-Control"] == "public, max-age=60"
     assert reader.get(KOREA_2, headers={"if-none-match": response["ETag"]}).status_code == 304
 
