@@ -84,6 +84,14 @@ def make_item(
     return item
 
 
+def numbered_stories(name, count):
+    """The tag ``name`` with ``count`` published items, "Story 01" first on its page."""
+    listed = tag(name)
+    for number in range(1, count + 1):
+        make_item(f"Story {number:02}", listed)
+    return listed
+
+
 def draft(title, *tags, **fields):
     return make_item(title, *tags, status=Item.Status.DRAFT, **fields)
 

@@ -31,7 +31,10 @@ def assert_common_headers(response):
     assert "camera=()" in response.headers["Permissions-Policy"]
 
 
-@pytest.mark.parametrize("path", ["/", "/tags/north-korea/", "/search/?q=kim", "/feed/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/tags/north-korea/", "/search/?q=kim", "/feed/", "/tags/north-korea/digest.txt"],
+)
 def test_public_pages_get_the_strict_policy_and_the_headers(client, path):
     response = client.get(path)
 

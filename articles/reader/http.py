@@ -126,6 +126,13 @@ def _tag_feed(request, slug, **kwargs):
     return [f"tag:{pk}", f"tagset:{pk}", f"about:{pk}"]
 
 
+def _tag_digest(request, slug, **kwargs):
+    pk, match = reader_pages.tag_for_slug(slug, lambda: lookup_tag_once(request, slug))
+    if pk is None or (match is not None and match.found_by != FoundBy.SLUG):
+        return None  # a 404 or a redirect: computed every time, from the database
+    return [f"tag:{pk}"]  # its name and its items' text, not its description
+
+
 def _item_page(request, slug, **kwargs):
     return [f"item:{slug}"]
 
@@ -133,4 +140,5 @@ def _item_page(request, slug, **kwargs):
 listing_page = reader_pages.cached_page(_listing)
 tag_page = reader_pages.cached_page(_tag_page)
 tag_feed = reader_pages.cached_page(_tag_feed, dependencies=True)
+tag_digest = reader_pages.cached_page(_tag_digest)
 item_page = reader_pages.cached_page(_item_page, dependencies=True)

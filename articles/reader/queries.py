@@ -24,6 +24,8 @@ from .paging import IndexedList
 
 # Related items are chosen among this many newest published items of each of the item's tags.
 RELATED_CANDIDATES = 50
+# Tag pages with fewer published items than this are not indexed (is_indexed).
+MIN_INDEXED_ITEMS = 3
 NEWEST_ITEMS = ("-published_at", "id")
 # A tag page's orders: (on its links, an index's order; on the items, the same order).
 TAG_PAGE_ORDERS = {
@@ -90,6 +92,21 @@ def tag_item_count(tag):
         # The tag's published links, from their partial index: no item row is read.
         lambda: TaggedItem.objects.published().filter(tag=tag).count(),
     )
+
+
+def is_indexed(count):
+    """Whether a tag page with ``count`` published items is for search engines: fewer is
+    thin content, ``noindex,follow`` on the page and left out of the sitemap."""
+    return count >= MIN_INDEXED_ITEMS
+
+
+def has_indexed_items(at=None):
+    """For a Tag queryset: the tag has at least MIN_INDEXED_ITEMS items published ``at``
+    (now), told by whether its published links have a MIN_INDEXED_ITEMS-th one (from their
+    index, at most that many entries read a tag) rather than by counting them all."""
+    nth = MIN_INDEXED_ITEMS - 1
+    links = TaggedItem.objects.published(at).filter(tag=OuterRef("pk")).values("pk")
+    return Exists(links[nth : nth + 1])
 
 
 def tags_with_published_items():

@@ -1,4 +1,5 @@
-"""Sitemaps for crawlers: every published item and every tag page that has one.
+"""Sitemaps for crawlers: every published item and every tag page worth indexing (at least
+``queries.MIN_INDEXED_ITEMS`` published items).
 
 Served as an index (``/sitemap.xml``) of one sitemap per section, each paginated at the
 protocol's 50,000 URLs, so that the wire's backlog never outgrows a single file. Last
@@ -12,6 +13,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from ..models import Item, Tag, TaggedItem
 from . import queries
@@ -54,15 +56,17 @@ class TagSitemap(Sitemap):
     def items(self):
         # A tag's latest published item: the first of its published links, newest first,
         # from their index (no tag's items are all read); tags with none have no page.
+        now = timezone.now()  # one moment for both rules
         newest = (
-            TaggedItem.objects.published()
+            TaggedItem.objects.published(now)
             .filter(tag=OuterRef("pk"))
             .order_by("-published_at")
             .values("published_at")[:1]
         )
+        # Tags with too few items (queries.is_indexed) are left out: their pages say noindex.
         return (
             Tag.objects.annotate(changed_at=Subquery(newest))
-            .filter(changed_at__isnull=False)
+            .filter(queries.has_indexed_items(now))
             .only("slug")
             .order_by("slug")
         )

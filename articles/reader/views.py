@@ -5,12 +5,16 @@ number of SQL queries whatever its length. Responses are public and cacheable fo
 ``READER_CACHE_SECONDS``; ConditionalGetMiddleware adds the ETag and answers 304.
 """
 
-from django.http import Http404, HttpResponsePermanentRedirect
+import logging
+
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import reader_pages
+from ..exporting import ExportError, ExportProblem, tag_page_digest
 from ..models import Item, ItemOldSlug
 from ..tag_services import FoundBy
 from . import queries, search
@@ -28,6 +32,7 @@ from .http import (
 from .paging import IndexPaginator
 
 POPULAR_TAGS = 12
+logger = logging.getLogger(__name__)
 
 
 class PublicPageMixin:
@@ -173,15 +178,28 @@ class TagView(FilteredListMixin, PublicPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
-        if not context["object_list"] and not self.tag_has_published_items(context):
+        published = self.published_count(context)
+        if not published:
             # Only drafts or items still to come: readers must not learn the tag exists.
             raise Http404(f"No published items tagged {self.tag.name!r}.")
+        page = context.get("page_obj")
+        plain = self.filterset.is_valid() and not self.filterset.narrowed
+        plain = plain and not self.filterset.form.cleaned_data.get("order")
+        # The digest of the page shown; a filtered or reordered list has none of its own.
+        number = page.number if plain and page is not None else 1
+        digest_url = reverse("articles:tag_digest", kwargs={"slug": self.tag.slug})
+        context.update(
+            indexed=queries.is_indexed(published),
+            digest_url=f"{digest_url}?page={number}" if number > 1 else digest_url,
+            digest_of_this_page=plain,
+        )
         return context
 
-    def tag_has_published_items(self, context):
-        if not self.filterset.is_valid() or self.filterset.narrowed:
-            return self.get_queryset().exists()
-        return context["paginator"].count > 0
+    def published_count(self, context):
+        """The tag's published items: the plain page's exact count, read once (cached)."""
+        if self.filterset.is_valid() and not self.filterset.narrowed:
+            return context["paginator"].count
+        return queries.tag_item_count(self.tag)
 
     def get_page_title(self):
         return f"Contents tagged with {self.tag.name}"
@@ -283,3 +301,34 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
 @public_view
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+@public_view
+def tag_digest(request, slug):
+    """A tag's page as a digest (/tags/<slug>/digest.txt?page=N): what export_digest writes
+    for the tag and page, the same rendering (exporting.tag_page_digest), readers' items
+    only. ?page reads as on the HTML tag page: absent or empty is 1, "last" the last page,
+    anything else not a page of the tag a 404, as is a tag readers have no item of. Other
+    spellings of the tag were sent to its slug before (urls: canonical_tag_url)."""
+    match = lookup_tag_once(request, slug)
+    if match is None:
+        raise Http404(f"No tag with the slug {slug!r}.")
+    try:
+        page = tag_page_digest(match.tag, page=request.GET.get("page") or 1)
+    except ExportError as exc:
+        if exc.problem != ExportProblem.UNREADABLE:
+            raise Http404(str(exc)) from exc
+        # An editor's text the format cannot carry (two items titled alike on one page): the
+        # page exists and the request is right, so neither a 404 nor a crash; not cached.
+        logger.warning("digest not served: %s", exc)
+        return HttpResponse(
+            f"This page cannot be served as a digest until an editor fixes it: {exc}",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(
+        page.data,
+        content_type="text/plain; charset=utf-8",
+        # The wire's file name for the page: import_digests reads the page number from it.
+        headers={"Content-Disposition": f'inline; filename="{page.file_name}"'},
+    )

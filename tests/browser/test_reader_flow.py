@@ -41,6 +41,26 @@ def test_home_to_a_tag_to_page_2_to_an_item_to_its_tag(page, seeded, console_err
     assert console_errors == []
 
 
+def test_a_tag_pages_digest_link_opens_that_page_as_the_wire_file(page, seeded, console_errors):
+    page.goto("/tags/north-korea/?page=2")
+
+    link = page.get_by_role("link", name="This page as a plain-text digest", exact=True)
+    response = page.request.get(link.get_attribute("href"))
+    link.click()
+    page.wait_for_url("**/tags/north-korea/digest.txt?page=2")
+
+    # Chromium shows the text as it is: the seed file, which the response holds byte for byte.
+    assert response.body() == SEED_PAGE_2.read_bytes()
+    assert page.locator("body").inner_text().startswith("Contents tagged with North Korea\n")
+    # A text page names no icon, so Chromium asks for /favicon.ico, which the site has not.
+    others = [error for error in console_errors if not is_favicon_probe(error)]
+    assert others == []
+
+
+def is_favicon_probe(error):
+    return getattr(error, "location", {}).get("url", "").endswith("/favicon.ico")
+
+
 def test_a_search_from_the_header_with_a_filter(page, seeded, console_errors):
     page.goto("/tags/north-korea/")
 

@@ -117,7 +117,13 @@ class TestDiscovery:
         document = parse_strictly(client.get("/tags/korea/").content)
 
         hrefs = {link.get("href") for link in document.iterfind(".//head/link[@rel='alternate']")}
-        assert hrefs == {"/feed/", "/atom/", "/tags/korea/feed/", "/tags/korea/atom/"}
+        assert hrefs == {
+            "/feed/",
+            "/atom/",
+            "/tags/korea/feed/",
+            "/tags/korea/atom/",
+            "/tags/korea/digest.txt",
+        }
 
     def test_feeds_are_cacheable_and_answer_304(self, client, stories):
         first = client.get("/feed/")

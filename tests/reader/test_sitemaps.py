@@ -27,8 +27,11 @@ def entries(client, url):
 
 @pytest.fixture
 def stories():
+    """Korea has 3 published items (enough to be indexed: queries.MIN_INDEXED_ITEMS), Russia
+    2 and more to come, Embargo none readers can see."""
     now = timezone.now().replace(microsecond=0)
-    first = make_item("First", "Korea", published_at=now - timedelta(days=3))
+    make_item("Zeroth", "Korea", published_at=now - timedelta(days=4))
+    first = make_item("First", "Korea", "Russia", published_at=now - timedelta(days=3))
     second = make_item("Second", "Korea", "Russia", published_at=now - timedelta(days=1))
     draft("Draft", "Korea", "Embargo")
     scheduled("Scheduled", "Russia", "Embargo")
@@ -60,10 +63,12 @@ def test_the_index_gives_each_section_its_latest_change(client, stories):
 def test_items_are_the_published_ones_with_their_last_change(client, stories):
     first, second = stories
     Item.objects.filter(pk=first.pk).update(updated_at=first.published_at + timedelta(hours=5))
+    zeroth = Item.objects.get(title="Zeroth")
 
     items = entries(client, "/sitemap-items.xml")
 
     assert items == {
+        "http://testserver/items/zeroth/": zeroth.updated_at.date().isoformat(),
         "http://testserver/items/first/": (first.published_at + timedelta(hours=5))
         .date()
         .isoformat(),
@@ -82,20 +87,31 @@ def test_a_scheduled_item_counts_as_changed_when_it_appears(client):
     assert items == {"http://testserver/items/ahead/": item.published_at.date().isoformat()}
 
 
-def test_tag_pages_with_published_items_and_their_latest_item(client, stories):
+def test_tag_pages_with_enough_published_items_and_their_latest_item(client, stories):
     first, second = stories
 
     tags = entries(client, "/sitemap-tags.xml")
 
-    assert tags == {
-        "http://testserver/tags/korea/": second.published_at.date().isoformat(),
-        "http://testserver/tags/russia/": second.published_at.date().isoformat(),
-    }
+    # Russia's 2 published items are too few (its scheduled third does not count yet).
+    assert tags == {"http://testserver/tags/korea/": second.published_at.date().isoformat()}
 
 
-def test_query_counts_do_not_grow(client, stories, django_assert_num_queries):
-    for n in range(20):
-        make_item(f"Story {n}", f"Tag {n}")
+def test_a_tag_enters_the_sitemap_with_its_third_published_item(client, stories):
+    make_item("Third in Russia", "Russia", ago=timedelta(hours=2))
+
+    tags = entries(client, "/sitemap-tags.xml")
+
+    assert set(tags) == {"http://testserver/tags/korea/", "http://testserver/tags/russia/"}
+    assert entries(client, "/sitemap.xml")["http://testserver/sitemap-tags.xml"] is not None
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_query_counts_do_not_grow(client, stories, django_assert_num_queries, size):
+    for n in range(size):
+        make_item(f"Single {n}", f"Tag {n}")  # one item: not in the sitemap
+        for k in range(3):
+            make_item(f"Grouped {n} of {k}", f"Big {n}")
+    assert len(entries(client, "/sitemap-tags.xml")) == size + 1
 
     # Each section's latest change (the items': the newest publication and the newest
     # change, two index reads) and number of pages.

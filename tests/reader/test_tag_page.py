@@ -6,7 +6,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import SEED_PAGE_1, SEED_PAGE_2, draft, make_item, scheduled, seed_titles, tag
+from tests.factories import (
+    SEED_PAGE_1,
+    SEED_PAGE_2,
+    draft,
+    make_item,
+    numbered_stories,
+    scheduled,
+    seed_titles,
+    tag,
+)
 from tests.pages import clock_at, parse_strictly, texts, titles_on
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +83,7 @@ class TestPage:
 class TestPagination:
     @pytest.fixture
     def korea(self):
-        korea = tag("Korea")
-        for number in range(1, 26):
-            make_item(f"Story {number:02}", korea)
-        return korea
+        return numbered_stories("Korea", 25)
 
     def test_ten_items_a_page_in_the_tag_order(self, client, korea):
         assert titles_on(client.get(tag_url("korea"))) == [f"Story {n:02}" for n in range(1, 11)]
