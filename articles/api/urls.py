@@ -6,7 +6,7 @@ of the reader pages showing the same things (``reader.http``): the lists under `
 versions, an item under its page's and, recorded while it renders, its tags' names.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 
 from ..reader.http import item_page, listing_page, public_view, tag_page, tag_spelling
 from . import views
@@ -19,6 +19,7 @@ urlpatterns = [
     path("tags/", listing_page(public_view(views.TagList.as_view())), name="tags"),
     path("tags/<slug:slug>/", tag_page(public_view(views.TagDetail.as_view())), name="tag"),
     # A tag's name where its slug goes (/api/tags/Россия/): a 301 to the tag's URL.
-    path("tags/<str:spelling>/", tag_spelling("api:tag")),
+    path("tags/<str:spelling>/", views.json_not_found(tag_spelling("api:tag"))),
     path("schema/", public_view(views.SchemaView.as_view()), name="schema"),
+    re_path(r"", views.not_found),
 ]

@@ -3,9 +3,9 @@ reader pages are. Drafts, scheduled and unpublished items appear nowhere; a tag 
 published item is a 404, as its page is. The URLs (``urls``) serve them from the page cache.
 """
 
-from functools import cache
+from functools import cache, wraps
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
@@ -165,6 +165,35 @@ class TagDetail(ApiView):
             # Only drafts or items still to come: readers must not learn the tag exists.
             raise NotFound(f"No tag with the slug “{slug}”.")
         return Response(self.get_serializer(tag).data)
+
+
+def not_found(request, *args, **kwargs):
+    """Any other URL under /api/: a JSON 404, as the API's own are."""
+    return JsonResponse({"detail": "No such URL in the API."}, status=404)
+
+
+def json_not_found(view):
+    """``view`` with its Http404 answered as JSON (a view outside DRF: tag_spelling)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as missing:
+            return JsonResponse({"detail": str(missing)}, status=404)
+
+    return wrapper
+
+
+def allow_empty_filters(result, generator, request, public):
+    """drf-spectacular hook: the filters take an empty value as none given (``?q=&tag=``),
+    as the public pages' forms send them; OpenAPI says so with ``allowEmptyValue``."""
+    filters = {parameter.name for parameter in ITEM_FILTERS} | {"order"}
+    for operation in result["paths"].get("/api/items/", {}).values():
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query" and parameter["name"] in filters:
+                parameter["allowEmptyValue"] = True
+    return result
 
 
 @cache
