@@ -4,7 +4,9 @@ a small archive. Every answer must be documented: its status, content type and b
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -20,6 +22,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 @pytest.fixture
 def archive(db):
+    # The WSGI handler closes the database connection at each request's end, as it should
+    # between requests; the test's transaction lives on it (Django's test client does the same).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield stories()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def stories():
     make_item("Seoul talks", "Korea", "China")
     make_item("Moscow", "Russia")
     draft("Draft", "Korea")
