@@ -186,9 +186,10 @@ def json_not_found(view):
 
 
 def allow_empty_filters(result, generator, request, public):
-    """drf-spectacular hook: the filters take an empty value as none given (``?q=&tag=``),
-    as the public pages' forms send them; OpenAPI says so with ``allowEmptyValue``."""
-    filters = {parameter.name for parameter in ITEM_FILTERS} | {"order"}
+    """drf-spectacular hook: the dates, ``q`` and ``order`` take an empty value as none given
+    (``?q=&published_after=``), as the public pages' forms send them; OpenAPI says so with
+    ``allowEmptyValue``. An empty ``tag`` names no tag: a 400."""
+    filters = {"published_after", "published_before", "q", "order"}
     for operation in result["paths"].get("/api/items/", {}).values():
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] in filters:

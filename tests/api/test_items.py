@@ -159,5 +159,25 @@ class TestFilters:
         if message is not None:
             assert errors == [message]
 
+    def test_empty_dates_query_and_order_are_not_given(self, client, stories):
+        url = "/api/items/?published_after=&published_before=&q=&order="
+
+        assert len(all_slugs(client, url)) == 4
+        assert get_json(client, "/api/items/?tag=", 400)["tag"]
+
+    def test_the_schema_says_which_filters_may_be_empty(self, client):
+        parameters = client.get("/api/schema/").json()["paths"]["/api/items/"]["get"]["parameters"]
+        empty = {p["name"] for p in parameters if p.get("allowEmptyValue")}
+
+        assert empty == {"published_after", "published_before", "q", "order"}
+
     def test_unknown_parameters_are_ignored(self, client, stories):
         assert len(all_slugs(client, "/api/items/?colour=red")) == 4
+
+
+def test_json_whatever_the_accept_header(client):
+    make_item("Seen", "Korea")
+    for accept in ["text/html", "application/xml", "*/*"]:
+        response = client.get("/api/items/", headers={"accept": accept})
+        assert (response.status_code, response["Content-Type"]) == (200, "application/json")
+        assert "Vary" not in response.headers or "Accept" not in response["Vary"]
