@@ -28,5 +28,7 @@ urlpatterns = [
     ),
     # Signed, expiring links to items readers cannot see yet (articles/reader/preview.py).
     path("preview/", include("articles.reader.preview")),
+    # The content API: published items and tags as JSON, with its OpenAPI schema.
+    path("api/", include("articles.api.urls")),
     path("", include("articles.reader.urls")),
 ]

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
 from .. import reader_cache as cache
-from ..models import Item, Tag, TaggedItem
+from ..models import Item, ItemOldSlug, Tag, TaggedItem
 from ..models.items import TAG_PAGE_ORDER
 from .paging import IndexedList
 
@@ -51,6 +51,16 @@ def latest_items():
         lambda page: Item.objects.filter(pk__in=page).order_by(*NEWEST_ITEMS).with_tags(),
         Item,
     )
+
+
+def item_by_old_slug(slug):
+    """The published item that had ``slug`` before an editor changed it, or None."""
+    old = (
+        ItemOldSlug.objects.filter(slug=slug, item__in=Item.objects.published())
+        .select_related("item")
+        .first()
+    )
+    return old.item if old is not None else None
 
 
 def tags_in_use():
@@ -107,6 +117,12 @@ def has_indexed_items(at=None):
     nth = MIN_INDEXED_ITEMS - 1
     links = TaggedItem.objects.published(at).filter(tag=OuterRef("pk")).values("pk")
     return Exists(links[nth : nth + 1])
+
+
+def published_item_counts(tags):
+    """{tag pk: its published items} for ``tags``, in one query over their links' index."""
+    links = TaggedItem.objects.published().filter(tag__in=[tag.pk for tag in tags])
+    return dict(links.values("tag").annotate(count=Count("id")).values_list("tag", "count"))
 
 
 def tags_with_published_items():

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import reader_pages
 from ..exporting import ExportError, ExportProblem, tag_page_digest
-from ..models import Item, ItemOldSlug
+from ..models import Item
 from ..tag_services import FoundBy
 from . import queries, search
 from .filters import WIRE, SearchFilterSet, TagPageFilterSet, unfiltered
@@ -229,14 +229,10 @@ class ItemView(PublicPageMixin, DetailView):
 
     def redirect_from_old_slug(self):
         """A 301 to the item's page for a slug it had before an editor changed it, or None."""
-        old = (
-            ItemOldSlug.objects.filter(slug=self.kwargs["slug"], item__in=Item.objects.published())
-            .select_related("item")
-            .first()
-        )
-        if old is None:
+        item = queries.item_by_old_slug(self.kwargs["slug"])
+        if item is None:
             return None
-        return HttpResponsePermanentRedirect(with_query(self.request, old.item.get_absolute_url()))
+        return HttpResponsePermanentRedirect(with_query(self.request, item.get_absolute_url()))
 
     def get_page_title(self):
         return self.object.title

@@ -91,6 +91,7 @@ def fresh(url):
 
 
 def kind_of(url):
+    url = url.removeprefix("/api")  # the content API's URLs are cached as the pages are
     if url.startswith("/items/"):
         return "item"
     if url.startswith("/tags/") and url != "/tags/":

@@ -1,0 +1,119 @@
+"""Cursor pages: a walk lists every published item once, in the list's order, ties broken
+by id, whatever is inserted meanwhile; cursors are opaque and checked."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.utils import timezone
+
+from articles.api import cursors
+from articles.models import Item
+from tests.api.support import all_slugs, get_json, relative, slugs, walk
+from tests.factories import draft, make_item
+
+pytestmark = pytest.mark.django_db
+
+
+def archive(count, *, same_instant_every=3):
+    """``count`` published items among drafts, each an hour older than the one before,
+    except that every ``same_instant_every`` in a row share one instant (as a digest's items
+    do); returns their slugs newest first (ties: the earlier created first)."""
+    now = timezone.now().replace(microsecond=0)
+    for n in range(count):
+        moment = now - timedelta(hours=n // same_instant_every)
+        make_item(f"Story {n:03}", "Korea" if n % 2 else "China", published_at=moment)
+        if n % 4 == 0:
+            draft(f"Draft {n:03}", "Korea")
+    return list(
+        Item.objects.published().order_by("-published_at", "id").values_list("slug", flat=True)
+    )
+
+
+class TestWalk:
+    @pytest.mark.parametrize("size", [1, 2, 7, 20])
+    def test_every_published_item_once_newest_first(self, client, size):
+        expected = archive(23)
+
+        pages = walk(client, f"/api/items/?page_size={size}")
+
+        assert [slug for page in pages for slug in slugs(page)] == expected
+        assert all(len(page) == size for page in pages[:-1])
+        assert 1 <= len(pages[-1]) <= size
+
+    def test_oldest_first_is_the_reverse(self, client):
+        expected = archive(17)
+
+        assert all_slugs(client, "/api/items/?order=oldest&page_size=4") == expected[::-1]
+
+    def test_a_filtered_list_is_walked_to_its_end(self, client, monkeypatch):
+        # The search page ranks at most MAX_RESULTS items; a tag's API list is not bounded.
+        monkeypatch.setattr("articles.reader.search.MAX_RESULTS", 3)
+        expected = [slug for n, slug in enumerate(archive(20)) if slug[-1] in "13579"]
+
+        assert all_slugs(client, "/api/items/?tag=korea&page_size=3") == expected
+
+    def test_the_last_page_has_no_next_link(self, client):
+        archive(4)
+
+        assert get_json(client, "/api/items/?page_size=4")["next"] is None
+        assert get_json(client, "/api/items/?page_size=3")["next"] is not None
+
+    def test_an_empty_list(self, client):
+        assert get_json(client, "/api/items/") == {"next": None, "results": []}
+
+    def test_stable_under_inserts(self, client):
+        expected = archive(12)
+        first = get_json(client, "/api/items/?page_size=5")
+        # Newer items, one among the rows already read, one tied with the cursor's row.
+        make_item("Breaking", "Korea")
+        last_read = Item.objects.get(slug=first["results"][-1]["slug"])
+        make_item("Tied", "Korea", published_at=last_read.published_at)
+
+        rest = all_slugs(client, relative(first["next"]))
+
+        # Nothing read twice, nothing skipped; the tied newcomer (a higher id) comes after.
+        assert slugs(first["results"]) + [slug for slug in rest if slug != "tied"] == expected
+        assert rest.count("tied") == 1 and "breaking" not in rest
+
+    def test_filters_are_kept_in_the_next_link(self, client):
+        archive(10)
+
+        page = get_json(client, "/api/items/?tag=korea&page_size=2&order=oldest")
+
+        assert "tag=korea" in page["next"] and "order=oldest" in page["next"]
+
+
+class TestCursor:
+    def next_cursor(self, client, url):
+        archive(6)
+        return get_json(client, url)["next"].split("cursor=")[1].split("&")[0]
+
+    def test_is_opaque_and_signed(self, client):
+        cursor = self.next_cursor(client, "/api/items/?page_size=2")
+        payload = signing.loads(cursor.replace("%3A", ":"), salt=cursors.SALT)
+        forged = signing.dumps({**payload, "p": [payload["p"][0], "1"]}, salt="another salt")
+
+        assert client.get(f"/api/items/?cursor={forged}").status_code == 400
+        tampered = cursor[:-3] + ("AAA" if not cursor.endswith("AAA") else "BBB")
+        assert client.get(f"/api/items/?cursor={tampered}").status_code == 400
+
+    def test_a_cursor_of_another_order_is_a_400(self, client):
+        cursor = self.next_cursor(client, "/api/items/?page_size=2")
+
+        errors = get_json(client, f"/api/items/?order=oldest&cursor={cursor}", 400)
+
+        assert errors == {"cursor": [cursors.BAD_CURSOR]}
+
+    def test_a_cursor_of_the_tags_is_a_400_on_the_items(self, client):
+        cursor = self.next_cursor(client, "/api/tags/?page_size=1")
+
+        assert get_json(client, f"/api/items/?cursor={cursor}", 400) == {
+            "cursor": [cursors.BAD_CURSOR]
+        }
+
+    @pytest.mark.parametrize("position", [["not a date", "1"], ["2024-01-01T00:00:00Z"], "x"])
+    def test_a_signed_cursor_with_a_bad_position_is_a_400(self, client, position):
+        cursor = signing.dumps({"k": "items:newest", "p": position}, salt=cursors.SALT)
+
+        assert client.get(f"/api/items/?cursor={cursor}").status_code == 400
