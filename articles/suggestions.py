@@ -29,7 +29,6 @@ alias edits, which change names in place). With no shared cache (CACHE_DISABLED=
 nowhere to keep that version, and every call rebuilds: exact, only slower.
 """
 
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,19 +38,11 @@ from django.db import connection, transaction
 from . import editing, reader_cache
 from .cache_health import CacheUnavailable
 from .models import Item, Tag, TagAlias, TaggedItem
-from .tag_names import APOSTROPHES, DASHES, tag_key
+from .tag_names import tag_key
+from .text_folding import fold, glued
+
 
 # Scripts written without spaces between words: a tag's word may touch its neighbours.
-_UNSPACED_SCRIPTS = (
-    "CJK UNIFIED IDEOGRAPH",
-    "CJK COMPATIBILITY IDEOGRAPH",
-    "HIRAGANA",
-    "KATAKANA",
-    "HANGUL",
-    "THAI",
-)
-
-
 class MatchedBy(StrEnum):
     """Which spelling of the tag the words are."""
 
@@ -95,75 +86,6 @@ class Spelling:
     tag_name: str
     matched_by: MatchedBy
     spelling: str
-
-
-@dataclass(frozen=True)
-class Folded:
-    """A text folded as tag keys are, and where each of its characters came from."""
-
-    text: str
-    starts: tuple[int, ...]  # for each character of ``text``, where its source begins
-    ends: tuple[int, ...]  # and ends, in ``source``
-    after_apostrophe: frozenset[int]  # characters of ``text`` an apostrophe preceded
-    source: str
-
-    def words(self, start, end):
-        """The source's characters, as written, that folded into text[start:end]."""
-        return self.source[self.starts[start] : self.ends[end - 1]]
-
-
-def _clusters(text):
-    """(start, end) of each base character with the marks that follow it: NFKC composes
-    within these and never across them (Hangul jamo vowels and finals join the syllable)."""
-    start = 0
-    for index in range(1, len(text) + 1):
-        if index == len(text) or not _joins(text[index]):
-            yield start, index
-            start = index
-
-
-def _joins(char):
-    return unicodedata.category(char).startswith("M") or "\u1160" <= char <= "\u11ff"
-
-
-def fold(text):
-    """``text`` folded by the rule of tag_key, keeping the way back to each character.
-
-    Its text, stripped, is tag_key(text) (tests hold the two to that). NFKC is applied a
-    character cluster at a time, so that each folded character knows the characters it came
-    from: an NBSP matched reads as the NBSP of the text.
-    """
-    chars, starts, ends, after_apostrophe = [], [], [], set()
-    apostrophe = False
-    for start, end in _clusters(text):
-        for char in unicodedata.normalize("NFKC", text[start:end]):
-            if char in APOSTROPHES:
-                apostrophe = True
-                continue
-            piece = " " if char in DASHES or char.isspace() else char.casefold()
-            if piece == " " and chars and chars[-1] == " ":
-                ends[-1] = end
-                continue
-            if apostrophe:
-                after_apostrophe.add(len(chars))
-                apostrophe = False
-            chars.extend(piece)
-            starts.extend([start] * len(piece))
-            ends.extend([end] * len(piece))
-    return Folded("".join(chars), tuple(starts), tuple(ends), frozenset(after_apostrophe), text)
-
-
-def _is_word(char):
-    return char.isalnum() or unicodedata.category(char).startswith("M")
-
-
-def _unspaced(char):
-    return unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
-
-
-def _glued(before, after):
-    """Whether two neighbouring characters are one word (no boundary between them)."""
-    return _is_word(before) and _is_word(after) and not (_unspaced(before) or _unspaced(after))
 
 
 class Vocabulary:
@@ -229,10 +151,10 @@ class Vocabulary:
     def _bounded(folded, start, stop):
         text = folded.text
         if start > 0 and start not in folded.after_apostrophe:
-            if _glued(text[start - 1], text[start]):
+            if glued(text[start - 1], text[start]):
                 return False
         if stop < len(text) and stop not in folded.after_apostrophe:
-            if _glued(text[stop - 1], text[stop]):
+            if glued(text[stop - 1], text[stop]):
                 return False
         return True
 

@@ -7,11 +7,12 @@ from django.test import override_settings
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles import suggestions, tag_deletion, tag_undo
+from articles import suggestions, tag_deletion, tag_undo, text_folding
 from articles.models import Item, Tag, TagAlias, TagRename
-from articles.suggestions import MatchedBy, Spelling, Vocabulary, fold
+from articles.suggestions import MatchedBy, Spelling, Vocabulary
 from articles.tag_names import tag_key
 from articles.tag_services import add_alias, merge_tags, rename_tag
+from articles.text_folding import fold
 from tests.factories import make_item, tag
 
 
@@ -90,6 +91,17 @@ class TestMatching:
     @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])))
     def test_a_folded_text_is_its_tag_key(self, text):
         assert fold(text).text.strip(" ") == tag_key(text)
+
+    @given(st.text(alphabet=" \u00a0'’-–aAbßé\u0301ﬁ北…´ｶﾞ㎏\u1100\u1161", max_size=20))
+    def test_both_ways_of_folding_agree(self, text):
+        """Texts in NFKC are folded by str methods, the others by cluster: the same."""
+        fast, slow = fold(text), text_folding._fold_by_cluster(text)
+        assert fast.text == slow.text
+        for start in range(len(fast.text)):
+            for end in range(start + 1, len(fast.text) + 1):
+                ends_word = end == len(fast.text) or fast.text[end].isspace()
+                if fast.text[start].isalnum() and fast.text[end - 1].isalnum() and ends_word:
+                    assert fast.words(start, end) == slow.words(start, end)
 
     @given(st.text(min_size=1, max_size=30).filter(lambda name: tag_key(name)))
     def test_every_name_is_found_in_itself(self, name):
