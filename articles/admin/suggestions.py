@@ -4,9 +4,10 @@ editing's (revisions, the readers' cache), as for every other tagging."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -76,7 +77,9 @@ class SuggestionsAdminMixin:
         """Without JavaScript, a suggestion's button posts here: the tag is added and saved
         at once (a revision, like any tagging). With it (tag_suggestions.js) the tag goes into
         the form's tags instead, saved with the rest."""
-        item = get_object_or_404(self.get_queryset(request), pk=object_id)
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404(f"expected an item's id, found {object_id[:40]!r}")
         if not self.has_change_permission(request, item):
             raise PermissionDenied
         change_url = reverse("admin:articles_item_change", args=[item.pk])

@@ -126,6 +126,10 @@ class TestAcceptingOne:
         assert "expected the id of an existing tag" in response.text
         assert tag_names(item) == []
 
+    def test_an_unknown_item_is_a_404(self, client, editor, korea):
+        url = reverse("admin:articles_item_suggestion_accept", args=["nine"])
+        assert client.post(url, {"tag": korea.pk}).status_code == 404
+
     def test_a_get_changes_nothing(self, client, editor, korea):
         item = make_item("Pyongyang fires")
         assert client.get(accept_url(item)).status_code == 302
