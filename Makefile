@@ -77,8 +77,10 @@ test: lint browser
 # DATABASE_URL is set) the raw-load floor, the first and the forced import, the reader pages on
 # gunicorn beside their floors (wrk) and the admin changelists: one table, and a JSON file.
 # BENCH_ARGS="--items 1000000 --backends postgres" for the large run, --profile for profiles.
+# Then tag suggestions: 100,000 stories against 10,000 tags (bench/suggestions.py).
 bench: $(BENCH_STAMP) bench-tools
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.suggestions $(BENCH_SUGGESTIONS_ARGS)
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,bench]"

@@ -21,6 +21,8 @@ The versions, and what replaces them:
 - ``about:<pk>``: a tag's description, on its page and feeds. An edit of the description.
 - ``slugs``: which tag a current slug names (``tag_for_slug``), so that a cached tag page
   costs no query. A rename, merge or deletion.
+- ``vocabulary``: no page, the tag names and aliases that tag suggestions match
+  (``suggestions.vocabulary``). A rename, merge or deletion, their undos, an alias edited.
 
 A page's own versions are known from its URL (``item:<slug>``, ``tag:<pk>`` once the slug is
 resolved: ``tag_for_slug``); the versions of the other tags an item page or a tag feed shows are its
@@ -63,6 +65,7 @@ from .models import Item, TaggedItem
 
 LISTING = "listing"
 SLUGS = "slugs"
+VOCABULARY = "vocabulary"
 PREFIX = "reader"
 # The versions of other tags the page being rendered showed (reader_pages.depends_on).
 RECORDED_DEPENDENCIES = ContextVar("reader_cache_dependencies", default=None)
@@ -106,7 +109,7 @@ def _bump_on_commit(
 ):
     keys = {f"item:{slug}" for slug in items}
     if slugs:
-        keys.add(SLUGS)
+        keys.update([SLUGS, VOCABULARY])  # what changes slugs changes names
     keys.update(f"about:{pk}" for pk in about)
     keys.update(f"tag:{pk}" for pk in tags)
     keys.update(f"tagset:{pk}" for pk in tagsets)
@@ -204,6 +207,12 @@ def tag_renamed(tag):
     """The tag's name (and slug) changed: wherever its name shows."""
     if enabled():
         _bump_on_commit(tags={tag.pk}, names={tag.pk}, slugs=True)
+
+
+def aliases_edited():
+    """Tag aliases were added, renamed or deleted: only what matches names (suggestions)."""
+    if enabled():
+        transaction.on_commit(lambda: cache_health.invalidate(_bump, [VOCABULARY]))
 
 
 def tags_removed(tags, *, into=None):

@@ -11,11 +11,12 @@ import unicodedata
 from anyascii import anyascii
 from django.utils.text import slugify
 
-# Dashes and apostrophes that wire copy and editors use interchangeably.
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_APOSTROPHES = "'\u2018\u2019\u02bc\u2032`\u00b4"
-_FOLD_DASHES = str.maketrans(dict.fromkeys(_DASHES, " "))
-_DROP_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHES))
+# Dashes and apostrophes that wire copy and editors use interchangeably (suggestions.fold
+# folds texts by the same sets).
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+APOSTROPHES = "'\u2018\u2019\u02bc\u2032`\u00b4"
+_FOLD_DASHES = str.maketrans(dict.fromkeys(DASHES, " "))
+_DROP_APOSTROPHES = str.maketrans(dict.fromkeys(APOSTROPHES))
 _WHITESPACE = re.compile(r"\s+")
 _SYLLABLE_SCRIPTS = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HANGUL SYLLABLE")
 

@@ -173,14 +173,30 @@ def _runs(order, new_ids):
 
 def link_on_top(tag, item_ids):
     """Tag the items, placing them on top of the tag's page in the given order."""
-    if not item_ids:
+    links_on_top({tag.pk: item_ids})
+
+
+def links_on_top(item_ids_by_tag):
+    """Tag items with many tags at once ({tag id: [item ids]}), each run on top of its tag's
+    page in the given order: two queries whatever the number of tags and items."""
+    item_ids_by_tag = {tag_id: ids for tag_id, ids in item_ids_by_tag.items() if ids}
+    if not item_ids_by_tag:
         return
-    top = TaggedItem.objects.filter(tag=tag).aggregate(top=Min("position"))["top"]
-    top = 0 if top is None else top
-    count = len(item_ids)
+    tops = dict(
+        TaggedItem.objects.filter(tag_id__in=list(item_ids_by_tag))
+        .order_by()
+        .values("tag_id")
+        .annotate(top=Min("position"))
+        .values_list("tag_id", "top")
+    )
     TaggedItem.objects.bulk_create(
-        TaggedItem(tag=tag, content_object_id=pk, position=top - TOP_GAP * (count - index))
-        for index, pk in enumerate(item_ids)
+        TaggedItem(
+            tag_id=tag_id,
+            content_object_id=pk,
+            position=tops.get(tag_id, 0) - TOP_GAP * (len(ids) - index),
+        )
+        for tag_id, ids in item_ids_by_tag.items()
+        for index, pk in enumerate(ids)
     )
 
 

@@ -243,7 +243,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
             title="Import digests: preview",
             preview=preview,
             confirm_form=confirm,
-            reports=[_report_row(report) for report in preview.reports],
+            reports=[_report_row(report, preview.suggestions) for report in preview.reports],
         )
 
     def confirm_view(self, request):
@@ -355,7 +355,7 @@ class ImportRunAdmin(ReadOnlyAdmin):
         )
 
 
-def _report_row(report):
+def _report_row(report, suggestions):
     counts = report.counts()
     return {
         "report": report,
@@ -364,4 +364,5 @@ def _report_row(report):
         "unchanged": counts.unchanged,
         "conflicts": report.conflicts,
         "differing": report.differing,
+        "suggestions": suggestions.get(report.name, []),
     }

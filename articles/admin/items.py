@@ -25,6 +25,7 @@ from .conflicts import ConflictAdminMixin, wire_copy_of
 from .filters import ConflictFilter, EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter
 from .forms import ChooseTagForm, ItemForm, ScheduleForm
 from .paginators import EstimatedCountPaginator
+from .suggestions import SuggestionsAdminMixin
 
 # Where an item came from and who touched it: shown read-only, never edited.
 PROVENANCE_FIELDS = [
@@ -40,7 +41,7 @@ PROVENANCE_FIELDS = [
 
 
 @admin.register(Item)
-class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
+class ItemAdmin(SuggestionsAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
     form = ItemForm
     list_display = [
         "title",
@@ -73,6 +74,7 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
         "schedule",
         "add_tag",
         "remove_tag",
+        "apply_suggested_tags",
         "keep_mine",
         "take_wire",
     ]
@@ -96,7 +98,7 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
             },
         ),
     ]
-    readonly_fields = [*PROVENANCE_FIELDS, "wire_conflict"]
+    readonly_fields = [*PROVENANCE_FIELDS, "wire_conflict", "suggested_tags"]
 
     def get_queryset(self, request):
         return (
@@ -116,6 +118,13 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        suggested = self.suggestion_fields(request, obj)
+        if suggested:
+            main, *rest = fieldsets
+            fields = list(main[1]["fields"])
+            after_tags = fields.index("tag_names") + 1
+            fields[after_tags:after_tags] = suggested
+            fieldsets = [(main[0], {**main[1], "fields": fields}), *rest]
         copy = wire_copy_of(obj) if obj is not None else None
         if copy is None or not copy.is_open:
             return fieldsets
@@ -309,6 +318,7 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
                 name="articles_item_compare",
             ),
             *self.conflict_urls(),
+            *self.suggestion_urls(),
             *super().get_urls(),
         ]
 

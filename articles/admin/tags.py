@@ -87,6 +87,11 @@ class TagAdmin(admin.ModelAdmin):
             reader_cache.tag_edited(obj)
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.has_changed():
+            reader_cache.aliases_edited()  # an alias renamed in place: suggestions match it
+
     # Deleting: our confirmation and service, not Django's, which stops at the digests
     # ("Cannot delete tag": they PROTECT it) and would record nothing to undo.
 

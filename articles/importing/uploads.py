@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import ImportRun, PendingUpload
+from ..suggestions import DryRunSuggestions
 from .batches import import_digests
 from .reports import FileReport, ImportSummary
 from .sources import DigestSource
@@ -37,6 +38,8 @@ class Preview:
     uploads: list[PendingUpload]
     reports: list[FileReport]
     summary: ImportSummary
+    # File name: [(ItemOutcome, [suggestions.Suggestion])], for the items that have some.
+    suggestions: dict
 
 
 def preview_uploads(files, *, user, status, force):
@@ -53,6 +56,12 @@ def preview_uploads(files, *, user, status, force):
         uploads.append(PendingUpload.staged(data, name=upload.name, batch=batch, user=user))
     PendingUpload.objects.bulk_create(uploads)
     reports = []
+    suggested = DryRunSuggestions()
+
+    def on_file(report):
+        reports.append(report)
+        suggested(report)  # inside the dry run: the items as the import would leave them
+
     summary = import_digests(
         _sources(uploads),
         status=status,
@@ -60,9 +69,15 @@ def preview_uploads(files, *, user, status, force):
         dry_run=True,
         user=user,
         origin=ImportRun.Origin.ADMIN,
-        on_file=reports.append,
+        on_file=on_file,
     )
-    return Preview(batch=batch, uploads=uploads, reports=reports, summary=summary)
+    return Preview(
+        batch=batch,
+        uploads=uploads,
+        reports=reports,
+        summary=summary,
+        suggestions=suggested.by_file,
+    )
 
 
 def confirm_uploads(batch, *, user, previewed_sha256, status, force):
