@@ -34,6 +34,7 @@ MIN_SHARED = 3
 MINHASHES = 8
 MAX_CANDIDATE_TAGS = 2000
 SHOWN = 100  # tags listed in each of the one-item and unpublished lists; the counts are exact
+GROUPS_SHOWN = 200  # groups listed, the strongest first; the count is exact
 # h(x) = (a * x + b) mod p, p = 2^31 - 1: a * x stays inside 64 bits for item ids below 2^32.
 _PRIME = 2_147_483_647
 _HASHES = [
@@ -90,7 +91,8 @@ class TagGroup:
 @dataclass
 class HealthReport:
     tags: int  # how many were looked at: all
-    groups: list[TagGroup] = field(default_factory=list)
+    groups: list[TagGroup] = field(default_factory=list)  # the first GROUPS_SHOWN
+    group_count: int = 0
     one_item: list[TagUse] = field(default_factory=list)  # the first SHOWN, by name
     one_item_count: int = 0
     unpublished: list[TagUse] = field(default_factory=list)  # the first SHOWN, by name
@@ -108,7 +110,8 @@ def health_report():
     pairs = alike_by_name({tag_id: key for tag_id, _, _, key in tags})
     items = {tag_id: counts[0] for tag_id, counts in usage.items()}
     pairs += shared_item_pairs(_candidates(usage, minhashes), items)
-    report = HealthReport(tags=len(tags), groups=_groups(pairs, uses))
+    groups = _groups(pairs, uses)
+    report = HealthReport(tags=len(tags), groups=groups[:GROUPS_SHOWN], group_count=len(groups))
     one_item = [use for use in uses.values() if use.items == 1]
     unpublished = [use for use in uses.values() if use.published == 0]
     report.one_item, report.one_item_count = one_item[:SHOWN], len(one_item)
