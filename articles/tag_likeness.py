@@ -20,9 +20,11 @@ names look alike when:
 """
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import combinations
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -79,32 +81,49 @@ def alike_by_name(keys):
 
 
 def _spelling_pairs(words):
-    """Names a few edits apart, compared within blocks of one first letter, then of one last
-    letter: a pair is missed only when both its first and its last letters differ. Comparing
-    every name with every other costs 1.5 s for 10,000 names, the blocks 0.1 s."""
+    """Names with the same letters, then names a few edits apart. These are compared within
+    blocks of the same first two letters, then of the same last two (a pair is missed only
+    when it has an edit in both: two edits, one at each end), each name with the ones as long
+    or longer by no more than its edits allow. Comparing every name with every other costs
+    1.5 s for 10,000 names; the blocks, 0.03 s."""
     letters = {tag_id: "".join(found) for tag_id, found in words.items()}
     pairs = set()
-    for end in (0, -1):
+
+    def add(one, other):
+        if _numbers(words[one]) == _numbers(words[other]):
+            pairs.add(Pair.of(one, other, Likeness.SPELLING))
+
+    same = defaultdict(list)
+    for tag_id, text in letters.items():
+        same[text].append(tag_id)
+    for ids in same.values():
+        for one, other in combinations(ids, 2):
+            add(one, other)
+    editable = [(len(text), text, tag_id) for tag_id, text in letters.items()]
+    editable = [entry for entry in editable if allowed_edits(entry[0])]
+    for end in (slice(None, 2), slice(-2, None)):
         blocks = defaultdict(list)
-        for tag_id, text in letters.items():
-            blocks[text[end]].append(tag_id)
+        for entry in editable:
+            blocks[entry[1][end]].append(entry)
         for block in blocks.values():
-            texts = [letters[tag_id] for tag_id in block]
-            for index, tag_id in enumerate(block[:-1]):
-                query = texts[index]
-                matches = process.extract(
+            block.sort()
+            lengths = [length for length, _, _ in block]
+            texts = [text for _, text, _ in block]
+            for index, (length, query, tag_id) in enumerate(block):
+                edits = allowed_edits(length)  # the shorter's: this one's, sorted by length
+                stop = bisect_right(lengths, length + edits, lo=index + 1)
+                if stop == index + 1:
+                    continue  # nothing near its length: no call, which costs more than a pair
+                near = process.extract(
                     query,
-                    texts[index + 1 :],
+                    texts[index + 1 : stop],
                     scorer=Levenshtein.distance,
-                    score_cutoff=allowed_edits(len(query)),  # the most any partner may have
+                    score_cutoff=edits,
                     limit=None,
                 )
-                for text, distance, at in matches:
-                    other = block[index + 1 + at]
-                    if distance <= allowed_edits(min(len(query), len(text))) and (
-                        _numbers(words[tag_id]) == _numbers(words[other])
-                    ):
-                        pairs.add(Pair.of(tag_id, other, Likeness.SPELLING))
+                for _, distance, at in near:
+                    if distance:  # no distance: found by their letters above
+                        add(tag_id, block[index + 1 + at][2])
     return pairs
 
 
