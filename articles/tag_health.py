@@ -9,8 +9,8 @@ items:
    ``published_rule``, on the links' copy of it: ``TaggedItem.objects.published()``), and
    MINHASHES min-hashes of its item ids;
 3. the name rules (tag_likeness), in Python over the names: no query;
-4. the shared items of the candidate pairs, counted exactly in SQL (a join of the links of
-   at most MAX_CANDIDATE_TAGS tags with each other).
+4. the shared items of at most MAX_CANDIDATE_PAIRS candidate pairs, counted exactly in SQL:
+   for each pair, the items of its smaller tag looked up among the larger's.
 
 Two tags share most of their items when the items they have in common are at least SHARE of
 each one's, and MIN_SHARED or more. Such tags have a Jaccard similarity J of 2/3 or more (80 %
@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from django.db import connection
 from django.db.models import Count, F, Min, Value
 
 from .models import Tag, TaggedItem
@@ -35,9 +36,9 @@ SHARE = 0.8
 MIN_SHARED = 3
 MINHASHES = 8
 EQUAL_MINHASHES = 2
-MAX_CANDIDATE_TAGS = 2000
+MAX_CANDIDATE_PAIRS = 400  # 800 parameters: under SQLite's oldest limit, 999
 SHOWN = 100  # tags listed in each of the one-item and unpublished lists; the counts are exact
-GROUPS_SHOWN = 200  # groups listed, the strongest first; the count is exact
+GROUPS_SHOWN = 100  # groups listed, the likeliest first; the count is exact
 # h(x) = (a * x + b) mod p, p = 2^31 - 1: a * x stays inside 64 bits for item ids below 2^32.
 _PRIME = 2_147_483_647
 _HASHES = [
@@ -147,47 +148,51 @@ def could_share(one, other):
 
 
 def _candidates(usage, minhashes):
-    """Pairs of tags with EQUAL_MINHASHES equal min-hashes or more and item counts that allow
-    sharing, the most equal first, within MAX_CANDIDATE_TAGS tags."""
-    buckets = defaultdict(list)
-    for tag_id, values in minhashes.items():
-        if usage[tag_id][0] >= MIN_SHARED:
-            for index, value in enumerate(values):
-                buckets[index, value].append(tag_id)
+    """Pairs (id, id) of tags with EQUAL_MINHASHES equal min-hashes or more and item counts
+    that allow sharing: at most MAX_CANDIDATE_PAIRS, the most equal first."""
+    counts = {tag_id: items for tag_id, (items, _) in usage.items() if items >= MIN_SHARED}
     equal = defaultdict(int)
-    for members in buckets.values():
-        for one, other in combinations(sorted(members), 2):
-            if could_share(usage[one][0], usage[other][0]):
-                equal[one, other] += 1
-    likely = [pair for pair, count in equal.items() if count >= EQUAL_MINHASHES]
-    chosen, tags = [], set()
-    for pair in sorted(likely, key=lambda pair: (-equal[pair], pair)):
-        if len(tags | set(pair)) > MAX_CANDIDATE_TAGS:
-            break
-        chosen.append(pair)
-        tags.update(pair)
-    return chosen
+    for index in range(MINHASHES):
+        by_value = defaultdict(list)
+        for tag_id in counts:
+            by_value[minhashes[tag_id][index]].append(tag_id)
+        for members in by_value.values():
+            if len(members) > 1:
+                for pair in combinations(sorted(members), 2):
+                    equal[pair] += 1
+    likely = [
+        pair
+        for pair, count in equal.items()
+        if count >= EQUAL_MINHASHES and could_share(counts[pair[0]], counts[pair[1]])
+    ]
+    likely.sort(key=lambda pair: (-equal[pair], pair))
+    return likely[:MAX_CANDIDATE_PAIRS]
 
 
 def shared_item_pairs(candidates, items):
-    """The candidate pairs (id, id) whose tags share most of their items, counted in SQL in
-    one query; ``items``: {tag id: its number of items}."""
+    """The candidate pairs (id, id) whose tags share most of their items, counted exactly in
+    one query; ``items``: {tag id: its number of items}. Each pair costs a probe of the
+    (item, tag) unique index for each item of its smaller tag."""
     if not candidates:
         return []
-    wanted = set(candidates)
-    ids = sorted({tag_id for pair in candidates for tag_id in pair})
-    other = "content_object__tagged_items__tag_id"
-    rows = (
-        TaggedItem.objects.order_by()
-        .filter(tag_id__in=ids, **{f"{other}__in": ids, f"{other}__gt": F("tag_id")})
-        .values("tag_id", other)
-        .annotate(shared=Count("id"))
-        .values_list("tag_id", other, "shared")
-    )
+    pairs = [sorted(pair, key=lambda tag_id: (items[tag_id], tag_id)) for pair in candidates]
+    links = TaggedItem._meta.db_table
+    rows = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(pairs))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH pairs(smaller, larger) AS (VALUES {rows}) "
+            f"SELECT pairs.smaller, pairs.larger, COUNT(*) FROM pairs "
+            f"JOIN {links} mine ON mine.tag_id = pairs.smaller "
+            f"JOIN {links} theirs ON theirs.tag_id = pairs.larger "
+            f"AND theirs.content_object_id = mine.content_object_id "
+            f"GROUP BY pairs.smaller, pairs.larger",
+            [tag_id for pair in pairs for tag_id in pair],
+        )
+        counted = cursor.fetchall()
     return [
         Pair.of(one, two, Likeness.SHARED_ITEMS)
-        for one, two, shared in rows
-        if (one, two) in wanted and shared >= max(MIN_SHARED, SHARE * max(items[one], items[two]))
+        for one, two, shared in counted
+        if shared >= max(MIN_SHARED, SHARE * max(items[one], items[two]))
     ]
 
 
