@@ -123,6 +123,22 @@ def health_report():
     return report
 
 
+# --- The two lists' rules, as querysets (the tag list's filter "use" applies them) --------
+
+
+def used_once(tags=None):
+    """Tags with exactly one item."""
+    tags = Tag.objects.all() if tags is None else tags
+    once = TaggedItem.objects.order_by().values("tag_id").annotate(n=Count("id")).filter(n=1)
+    return tags.filter(pk__in=once.values("tag_id"))
+
+
+def unseen(tags=None):
+    """Tags with no item readers may see (``TaggedItem.objects.published()``)."""
+    tags = Tag.objects.all() if tags is None else tags
+    return tags.exclude(pk__in=TaggedItem.objects.published().values("tag_id"))
+
+
 def _usage():
     """({tag id: (items, published items)}, {tag id: min-hashes}) in one pass over the links."""
     item = F("content_object_id")

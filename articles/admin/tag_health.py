@@ -60,4 +60,5 @@ def health_view(modeladmin, request):
         merge_url=reverse("admin:articles_tag_changelist"),
         return_to=reverse("admin:articles_tag_health"),
         may_delete=modeladmin.has_delete_permission(request),
+        tag_list=reverse("admin:articles_tag_changelist"),
     )

@@ -21,7 +21,7 @@ from ..tag_names import tag_key
 from ..tag_services import merge_tags, plan_merge, rename_tag
 from . import tag_health
 from .base import action_page, plural, render_page
-from .filters import RecentlyChangedTagFilter
+from .filters import RecentlyChangedTagFilter, TagUseFilter
 from .forms import ConfirmForm, MergeForm, TagAliasForm, TagForm
 from .paginators import EstimatedCountPaginator
 
@@ -40,7 +40,8 @@ class TagAdmin(admin.ModelAdmin):
     form = TagForm
     list_display = ["name", "item_count", "alias_list", "short_description"]
     search_fields = ["name", "aliases__name"]
-    list_filter = [RecentlyChangedTagFilter]  # the dashboard's "tags changed" links here
+    # The dashboard's "tags changed" and the tag health page's lists link here.
+    list_filter = [RecentlyChangedTagFilter, TagUseFilter]
     list_per_page = 100
     show_full_result_count = False
     paginator = EstimatedCountPaginator

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import tag_health
 from articles.models import Item, Tag, TagMerge, TagUndo
 from tests.factories import draft, logged_in, make_item, tag, tag_names
 from tests.pages import messages_of
@@ -103,6 +104,19 @@ class TestPage:
         assert ">Empty<" in unpublished and ">Drafts only<" in unpublished
         empty = Tag.objects.get(name="Empty")
         assert reverse("admin:articles_tag_delete", args=[empty.pk]) in unpublished
+
+    def test_a_long_list_links_to_all_of_it_in_the_tag_list(self, client, editor, monkeypatch):
+        monkeypatch.setattr(tag_health, "SHOWN", 1)
+        make_item("Seen", "Once")
+        draft("Draft", "Drafts only")
+
+        response = client.get(HEALTH)
+
+        assert f'<a href="{CHANGELIST}?use=once">all 2 in the tag list</a>' in response.text
+        listed = client.get(CHANGELIST, {"use": "once"}).context["cl"].result_list
+        assert sorted(tag.name for tag in listed) == ["Drafts only", "Once"]
+        unseen = client.get(CHANGELIST, {"use": "unseen"}).context["cl"].result_list
+        assert [tag.name for tag in unseen] == ["Drafts only"]
 
     def test_names_are_escaped(self, client, editor):
         make_item("One", "<b>Bold</b> move")

@@ -94,6 +94,13 @@ def test_tags_used_once_and_tags_no_reader_sees():
         "Scheduled only",
         "Unpublished since",
     ]
+    # The tag list's filter says the same, as querysets.
+    assert {use.name for use in report.one_item} == set(
+        tag_health.used_once().values_list("name", flat=True)
+    )
+    assert {use.name for use in report.unpublished} == set(
+        tag_health.unseen().values_list("name", flat=True)
+    )
     # The same rule as the reader's pages: Item.objects.published().
     seen = set(Item.objects.published().values_list("tagged_items__tag__name", flat=True))
     assert {use.name for use in report.unpublished} == set(
