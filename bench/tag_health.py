@@ -27,6 +27,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles import tag_health  # noqa: E402
 from articles.models import Item, Tag, TaggedItem  # noqa: E402
@@ -155,11 +156,13 @@ def main(argv=None):
 
     own_database("tag_health", options.items, options.tags, fill_and_analyze)
 
-    timings = []
+    timings, in_sql = [], []
     for _ in range(options.repeat):
-        started = time.perf_counter()
-        report = tag_health.health_report()
-        timings.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            report = tag_health.health_report()
+            timings.append(time.perf_counter() - started)
+        in_sql.append([float(query["time"]) for query in captured])
     client = superuser_client()
     seconds, queries, _ = measure(client, URL, options.repeat)
     say(
@@ -168,6 +171,10 @@ def main(argv=None):
         f"median of {options.repeat}:"
     )
     say(f"  report alone             {statistics.median(timings) * 1000:8.1f} ms")
+    per_query = ", ".join(
+        f"{statistics.median(times) * 1000:.0f}" for times in zip(*in_sql, strict=True)
+    )
+    say(f"    of which SQL ({len(in_sql[0])} queries, ms each): {per_query}")
     say(f"  page (admin, rendered)   {seconds * 1000:8.1f} ms  {queries:3d} queries")
     kinds = {}
     for group in report.groups:
