@@ -9,7 +9,7 @@ FUZZ_STAMP := $(VENV)/.fuzz-installed
 FUZZ_SECONDS ?= 300
 DEV_KEY := .dev-secret-key
 
-.PHONY: install run serve test lint browser screenshots bench bench-tools bench-admin bench-load fuzz clean
+.PHONY: install run serve test lint browser screenshots bench bench-tools bench-admin bench-tag-health bench-load fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,10 @@ bench-load: $(BENCH_STAMP) bench-tools
 # changelists of the imported data are part of `make bench`.
 bench-admin: $(STAMP)
 	$(PY) -m bench.admin $(BENCH_ADMIN_ARGS)
+
+# The tag health page on 10,000 tags and a million links (bench/tag_health.py).
+bench-tag-health: $(STAMP)
+	$(PY) -m bench.tag_health $(BENCH_TAG_HEALTH_ARGS)
 
 # atheris (libFuzzer) over the parser and the import of one file (fuzz/import_target.py), for
 # FUZZ_SECONDS (300 by default); outside CI. The corpus starts from the seeds and grows in

@@ -170,6 +170,39 @@ def measure(client, url, repeat):
     return statistics.median(timings), queries, counts
 
 
+def own_database(name, items, tags, fill):
+    """Use a database of its own, kept between runs (generated once, reused after), apart
+    from the one the test suite creates and drops: <NAME>_bench_<name> on PostgreSQL,
+    bench/data/<name>.sqlite3 on SQLite. fill(items, tags) fills it when its counts differ."""
+    setup_test_environment()
+    test_settings = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "postgresql":
+        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_{name}"
+    else:
+        DATA.mkdir(parents=True, exist_ok=True)
+        test_settings["NAME"] = str(DATA / f"{name}.sqlite3")
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
+    if Item.objects.count() != items or Tag.objects.count() != tags:
+        say(f"Filling {items:,} items and {tags:,} tags…", sys.stderr)
+        TaggedItem.objects.all().delete()
+        Item.objects.all().delete()
+        Tag.objects.all().delete()
+        started = time.perf_counter()
+        fill(items, tags)
+        say(f"  filled in {time.perf_counter() - started:.0f} s", sys.stderr)
+
+
+def superuser_client():
+    """A test client logged in as the superuser "bench" (made on first use)."""
+    User = get_user_model()
+    user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
+        "bench", password=None
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -177,36 +210,14 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=5)
     options = parser.parse_args(argv)
 
-    setup_test_environment()
-    # A database of its own, kept between runs (generated once, reused after), apart from the
-    # one the test suite creates and drops.
-    test_settings = connection.settings_dict.setdefault("TEST", {})
-    if connection.vendor == "postgresql":
-        test_settings["NAME"] = f"{connection.settings_dict['NAME']}_bench_admin"
-    else:
-        DATA.mkdir(parents=True, exist_ok=True)
-        test_settings["NAME"] = str(DATA / "admin.sqlite3")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=True)
-    if Item.objects.count() != options.items or Tag.objects.count() != options.tags:
-        say(f"Filling {options.items:,} items and {options.tags:,} tags…", sys.stderr)
-        TaggedItem.objects.all().delete()
-        Item.objects.all().delete()
-        Tag.objects.all().delete()
-        started = time.perf_counter()
-        fill(options.items, options.tags)
-        say(f"  filled in {time.perf_counter() - started:.0f} s", sys.stderr)
+    own_database("admin", options.items, options.tags, fill)
     if ImportRun.objects.count() != RUNS:
         say("Filling the import log and the dashboard's items…", sys.stderr)
         started = time.perf_counter()
         fill_desk()
         say(f"  filled in {time.perf_counter() - started:.0f} s", sys.stderr)
 
-    User = get_user_model()
-    user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
-        "bench", password=None
-    )
-    client = Client()
-    client.force_login(user)
+    client = superuser_client()
     say(
         f"Admin changelists on {connection.vendor}, {Item.objects.count():,} items, "
         f"{Tag.objects.count():,} tags, {TaggedItem.objects.count():,} links; "

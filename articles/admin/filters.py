@@ -4,7 +4,7 @@ the dashboard's (conflicts, scheduled soon, recently changed tags) share its rul
 from django.contrib import admin
 from django.utils import timezone
 
-from .. import dashboard
+from .. import dashboard, tag_health
 from ..models import ImportChange, ImportRun, Item
 from ..tag_services import find_tag
 
@@ -132,4 +132,21 @@ class RecentlyChangedTagFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "recent":
             return dashboard.recently_changed_tags(queryset)
+        return queryset
+
+
+class TagUseFilter(admin.SimpleListFilter):
+    """The tag health page's lists, whole: tags used once, tags no reader sees."""
+
+    title = "use"
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [("once", "Used by one item only"), ("unseen", "No published item")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "once":
+            return tag_health.used_once(queryset)
+        if self.value() == "unseen":
+            return tag_health.unseen(queryset)
         return queryset

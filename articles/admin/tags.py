@@ -1,6 +1,8 @@
 """The tags' admin: names, aliases, descriptions, old URLs, merges and deletions (their
 records and undo: admin/tag_records)."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -10,14 +12,16 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 
 from .. import reader_cache, tag_deletion
 from ..models import Item, Tag, TagAlias, TaggedItem
 from ..tag_names import tag_key
 from ..tag_services import merge_tags, plan_merge, rename_tag
+from . import tag_health
 from .base import action_page, plural, render_page
-from .filters import RecentlyChangedTagFilter
+from .filters import RecentlyChangedTagFilter, TagUseFilter
 from .forms import ConfirmForm, MergeForm, TagAliasForm, TagForm
 from .paginators import EstimatedCountPaginator
 
@@ -36,7 +40,8 @@ class TagAdmin(admin.ModelAdmin):
     form = TagForm
     list_display = ["name", "item_count", "alias_list", "short_description"]
     search_fields = ["name", "aliases__name"]
-    list_filter = [RecentlyChangedTagFilter]  # the dashboard's "tags changed" links here
+    # The dashboard's "tags changed" and the tag health page's lists link here.
+    list_filter = [RecentlyChangedTagFilter, TagUseFilter]
     list_per_page = 100
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -177,18 +182,24 @@ class TagAdmin(admin.ModelAdmin):
             return None
         form = MergeForm(request.POST if "apply" in request.POST else None, tags=tags)
         plan = None
+        back = _return_to(request)
         if form.is_valid():
             target = form.cleaned_data["target"]
             if "confirm" in request.POST:
                 merge = merge_tags(sources=list(tags), target=target, actor=request.user)
                 self.message_user(
                     request,
-                    f"Merged {plural(len(merge.sources), 'tag')} into “{target.name}”: "
-                    f"{plural(merge.items_moved, 'item')} moved, "
-                    f"{plural(merge.items_already_tagged, 'item')} had it already.",
+                    format_html(
+                        'Merged {} into “{}”: {} moved, {} had it already. <a href="{}">Undo</a>',
+                        plural(len(merge.sources), "tag"),
+                        target.name,
+                        plural(merge.items_moved, "item"),
+                        plural(merge.items_already_tagged, "item"),
+                        reverse("admin:articles_tagmerge_undo", args=[merge.pk]),
+                    ),
                     messages.SUCCESS,
                 )
-                return None
+                return redirect(back) if back else None
             plan = plan_merge(list(tags), target)
         counts = dict(
             TaggedItem.objects.filter(tag__in=tags)
@@ -206,6 +217,7 @@ class TagAdmin(admin.ModelAdmin):
             template="admin/articles/tag/merge.html",
             plan=plan,
             tag_counts=[(tag, counts.get(tag.pk, 0)) for tag in tags],
+            return_to=back,
         )
 
     def get_urls(self):
@@ -214,6 +226,11 @@ class TagAdmin(admin.ModelAdmin):
                 "names/",
                 self.admin_site.admin_view(self.names_view),
                 name="articles_tag_names",
+            ),
+            path(
+                "health/",
+                self.admin_site.admin_view(partial(tag_health.health_view, self)),
+                name="articles_tag_health",
             ),
             *super().get_urls(),
         ]
@@ -239,3 +256,13 @@ class TagAdmin(admin.ModelAdmin):
                 "pagination": {"more": False},
             }
         )
+
+
+def _return_to(request):
+    """The admin page a merge was started from (the tag health page), to go back to once
+    done; None for the tag list, or for a URL of another site."""
+    url = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and safe else None

@@ -151,8 +151,10 @@ class TestMerge:
             follow=True,
         )
 
+        undo_url = reverse("admin:articles_tagmerge_undo", args=[TagMerge.objects.get().pk])
         assert messages_of(done) == [
-            "Merged 1 tag into “Red”: 1 item moved, 1 item had it already."
+            "Merged 1 tag into “Red”: 1 item moved, 1 item had it already. "
+            f'<a href="{undo_url}">Undo</a>'
         ]
         assert {item.title: tag_names(item) for item in Item.objects.all()} == {
             "Only red": ["Red"],
