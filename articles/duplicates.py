@@ -3,8 +3,9 @@ re-worded headline, changed punctuation, a sentence added), flagged with a simil
 
 Two steps, both set-based (a constant number of queries for a batch of any size):
 
-1. Candidates: every item has *keys*, one for its title and one for each sentence of its
-   teaser, as words (case and punctuation ignored), kept in ``DuplicateKey``. Items sharing a
+1. Candidates: every item has *keys*, one for its title, one for its title less each of its
+   words, and one for each sentence of its teaser, as words (case and punctuation ignored),
+   kept in ``DuplicateKey``. Items sharing a
    key are compared. A key shared by more than ``COMMON_KEY_ITEMS`` items is boilerplate
    ("The ministry declined to comment on the report.") and says nothing of two stories.
    On PostgreSQL with pg_trgm, a save also asks the title's trigram index (GIN) for items of
@@ -30,7 +31,7 @@ from django.db.models.expressions import RawSQL
 from .models import PARAGRAPH_SEPARATOR, DuplicateCandidate, DuplicateKey, Item
 from .sql import insert_rows
 
-MIN_SCORE = 0.6
+MIN_SCORE = 0.65
 # The best candidates kept for an item, highest score first.
 MAX_CANDIDATES = 5
 COMMON_KEY_ITEMS = 50
@@ -62,6 +63,9 @@ def text_keys(title, teaser):
     title_words = _words(unicodedata.normalize("NFKC", title))
     if len(title_words) >= MIN_TITLE_WORDS:
         keys.add(_key("t", title_words))
+        # The title less any one word: a headline with a word changed, added or dropped.
+        for skipped in range(len(title_words)):
+            keys.add(_key("t", title_words[:skipped] + title_words[skipped + 1 :]))
     for paragraph in unicodedata.normalize("NFKC", teaser).split(PARAGRAPH_SEPARATOR):
         for sentence in _SENTENCE_END.split(paragraph):
             words = _words(sentence)

@@ -22,6 +22,7 @@ from ..models.search import SearchVectorColumn, websearch_query
 from ..tag_services import find_tag, get_or_create_tag, tags_for_names
 from .base import action_page, has_app_permission, plural, render_page
 from .conflicts import ConflictAdminMixin, wire_copy_of
+from .duplicates import DuplicateAdminMixin, DuplicateFilter
 from .filters import ConflictFilter, EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter
 from .forms import ChooseTagForm, ItemForm, ScheduleForm
 from .paginators import EstimatedCountPaginator
@@ -40,7 +41,7 @@ PROVENANCE_FIELDS = [
 
 
 @admin.register(Item)
-class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
+class ItemAdmin(DuplicateAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
     form = ItemForm
     list_display = [
         "title",
@@ -59,6 +60,7 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
         ImportRunFilter,
         EditedFilter,
         ConflictFilter,
+        DuplicateFilter,
     ]
     search_fields = ["title", "teaser"]
     search_help_text = "Words of the title or the text."
@@ -88,6 +90,7 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
                 "“Unpublish at” (if set); nothing needs to run at those times.",
             },
         ),
+        ("Duplicates", {"fields": ["possible_duplicates", "merges"]}),
         (
             "Provenance",
             {
@@ -96,7 +99,7 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
             },
         ),
     ]
-    readonly_fields = [*PROVENANCE_FIELDS, "wire_conflict"]
+    readonly_fields = [*PROVENANCE_FIELDS, "wire_conflict", "possible_duplicates", "merges"]
 
     def get_queryset(self, request):
         return (
@@ -309,6 +312,7 @@ class ItemAdmin(ConflictAdminMixin, SimpleHistoryAdmin):
                 name="articles_item_compare",
             ),
             *self.conflict_urls(),
+            *self.duplicate_urls(),
             *super().get_urls(),
         ]
 
