@@ -92,7 +92,8 @@ MUST_NOT_FLAG = [
         (
             "EU extends sanctions against Russia for another six months",
             "The European Union has extended its economic sanctions against Russia until July. "
-            "The security agencies of Russia, China and North Korea fell under the EU restrictions.",
+            "The security agencies of Russia, China and North Korea fell under the EU "
+            "restrictions.",
         ),
     ),
     (

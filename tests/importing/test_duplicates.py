@@ -112,7 +112,7 @@ def test_a_sentence_many_stories_share_makes_no_candidates(monkeypatch):
     items = list(Item.objects.order_by("pk"))
 
     with monkeypatch.context() as patched:
-        patched.setattr(duplicates, "_scores", lambda pairs, by_pk: {p: 1.0 for p in pairs})
+        patched.setattr(duplicates, "_scores", lambda pairs, by_pk: dict.fromkeys(pairs, 1.0))
         duplicates.detect(items[:3])
         duplicates.detect(items[3:])
 
