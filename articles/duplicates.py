@@ -25,7 +25,7 @@ import unicodedata
 from collections import defaultdict
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 
 from .models import PARAGRAPH_SEPARATOR, DuplicateCandidate, DuplicateKey, Item
@@ -258,3 +258,21 @@ def _flag(scores):
     ]
     DuplicateCandidate.objects.bulk_create(candidates, ignore_conflicts=True)
     return candidates
+
+
+def detect_all(*, chunk=1000):
+    """Keys and flags for every item, computed again (items from before detection, or after
+    its rules changed): a chunk of items a transaction. Returns (items, candidates)."""
+    last, items, found = 0, 0, 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Item.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .only("id", "title", "teaser")[:chunk]
+            )
+            if not batch:
+                return items, found
+            found += len(detect(batch, replaced=batch))
+        items += len(batch)
+        last = batch[-1].pk

@@ -3,6 +3,7 @@
 import hashlib
 
 import pytest
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from articles.importing.upsert import item_import_key
 from articles.models import DuplicateCandidate, DuplicateKey, Item
 from tests.duplicate_pairs import MUST_FLAG, MUST_NOT_FLAG
 from tests.factories import import_digest, make_item, make_user
+from tests.pages import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +157,21 @@ def test_an_import_detects_in_the_same_queries_whatever_its_size():
 
     assert (flagged_small, flagged_large) == (2, 12)
     assert small == large
+
+
+def test_the_command_flags_items_from_before_detection():
+    (first, second), (third, fourth) = MUST_FLAG[0], MUST_NOT_FLAG[3]
+    with override_settings(DUPLICATE_DETECTION=False):
+        for title, teaser in (first, second, third, fourth):
+            make_item(title, teaser=teaser)
+
+    out, _ = run_command("detect_duplicates")
+
+    assert flagged_pairs() == {(second[0], first[0])}
+    assert "4 items compared: 1 pair flagged." in out
+
+
+@override_settings(DUPLICATE_DETECTION=False)
+def test_the_command_refuses_to_run_with_detection_off():
+    with pytest.raises(CommandError, match="DUPLICATE_DETECTION"):
+        run_command("detect_duplicates")
