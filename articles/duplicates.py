@@ -6,8 +6,9 @@ Two steps, both set-based (a constant number of queries for a batch of any size)
 1. Candidates: every item has *keys*, one for its title, one for its title less each of its
    words, and one for each sentence of its teaser, as words (case and punctuation ignored),
    kept in ``DuplicateKey``. Items sharing a
-   key are compared. A key shared by more than ``COMMON_KEY_ITEMS`` items is boilerplate
-   ("The ministry declined to comment on the report.") and says nothing of two stories.
+   key are compared, the ``MAX_COMPARED`` sharing the most keys with an item. A key shared by
+   more than ``COMMON_KEY_ITEMS`` items is boilerplate ("The ministry declined to comment on
+   the report.", a headline's template) and says nothing of two stories.
    On PostgreSQL with pg_trgm, a save also asks the title's trigram index (GIN) for items of
    a similar title, which catches a story whose every sentence was touched.
 2. Score: the trigram similarity of "title teaser", pg_trgm's ``similarity()`` (shared
@@ -22,7 +23,7 @@ items of the benchmark's text, 4 s for title and teaser (the README's Duplicate 
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -34,7 +35,9 @@ from .sql import insert_rows
 MIN_SCORE = 0.65
 # The best candidates kept for an item, highest score first.
 MAX_CANDIDATES = 5
-COMMON_KEY_ITEMS = 50
+COMMON_KEY_ITEMS = 8
+# The items compared with one item at most: those sharing the most keys with it.
+MAX_COMPARED = 10
 MIN_TITLE_WORDS = 3
 MIN_SENTENCE_WORDS = 5
 # Items of a similar title the trigram index gives a save (PostgreSQL with pg_trgm).
@@ -133,9 +136,14 @@ def detect(items, *, replaced=()):
             holders[key].add(pk)
     pairs = set()
     for pk, item_keys in keys.items():
-        for key in item_keys:
-            if len(holders[key]) <= COMMON_KEY_ITEMS:
-                pairs.update(_pair(pk, other) for other in holders[key] if other != pk)
+        shared = Counter(
+            other
+            for key in item_keys
+            if len(holders[key]) <= COMMON_KEY_ITEMS
+            for other in holders[key]
+            if other != pk
+        )
+        pairs.update(_pair(pk, other) for other, _ in shared.most_common(MAX_COMPARED))
     if len(by_pk) == 1 and has_trigrams():
         (item,) = by_pk.values()
         pairs.update(_pair(item.pk, other) for other in _similar_titles(item))
