@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import reader_cache
+from . import duplicates, reader_cache
 from .history import Places, record_revisions, remember_tags
 from .models import (
     FALLBACK_SLUG,
@@ -57,6 +57,7 @@ def save_item(item, tags, *, user):
     A deleted item restored goes back where it stood (the places its deletion's revision
     kept): its position on every tag page it gets back, its digest entries.
     A new slug retires the old one, which then redirects to the item (ItemOldSlug).
+    A new text is compared with the other items' (duplicates.detect).
     """
     stored = Item.objects.filter(pk=item.pk).first() if item.pk is not None else None
     if stored is not None and not _changed(stored, item, tags):
@@ -71,7 +72,9 @@ def save_item(item, tags, *, user):
     places = _deleted_places(item) if restoring else None
     set_tags(item, tags, places=places)
     if places is not None:
-        _restore_old_slugs(item, places)
+        restore_old_slugs(item, places)
+    if stored is None or (stored.title, stored.teaser) != (item.title, item.teaser):
+        duplicates.detect([item], replaced=[item])
     return True
 
 
@@ -92,7 +95,7 @@ def _changed(stored, item, tags):
     return set(current) != {tag.pk for tag in tags}
 
 
-def _restore_old_slugs(item, places):
+def restore_old_slugs(item, places):
     """The slugs the item had before it was deleted redirect to it again, unless another
     item took one since."""
     taken = set(Item.objects.filter(slug__in=places.old_slugs).values_list("slug", flat=True))
@@ -117,7 +120,7 @@ def _deleted_places(item):
     return Places.from_json(deletion.places) if deletion is not None else None
 
 
-def _restore_entries(item, places):
+def restore_entries(item, places):
     """The item's digest entries back, in the digests that are still there, at the positions
     no other item took since."""
     wanted = {(digest_id, position) for digest_id, position in places.entries}
@@ -240,7 +243,7 @@ def set_tags(item, tags, *, places=None):
     for tag_id in sorted(new - stood.keys()):
         link_on_top(wanted[tag_id], [item.pk])
     if places is not None:
-        _restore_entries(item, places)
+        restore_entries(item, places)
     reader_cache.item_saved(item, current | wanted.keys())
 
 

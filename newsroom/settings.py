@@ -201,6 +201,10 @@ READER_CACHE_SECONDS = int(os.environ.get("READER_CACHE_SECONDS", 60))
 READER_PAGE_CACHE = env_bool("READER_PAGE_CACHE", True)
 READER_PAGE_CACHE_SECONDS = int(os.environ.get("READER_PAGE_CACHE_SECONDS", 3600))
 
+# Flag items whose title and teaser are nearly another's, on import and on save
+# (articles.duplicates); off (0) only to measure an import without it.
+DUPLICATE_DETECTION = env_bool("DUPLICATE_DETECTION", True)
+
 # Mail (password resets): printed on the console unless EMAIL_URL names an SMTP server
 # (newsroom/email_url.py). DEFAULT_FROM_EMAIL is the sender of what the site mails.
 globals().update(email_settings(os.environ.get("EMAIL_URL", "")))

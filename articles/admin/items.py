@@ -22,6 +22,7 @@ from ..models.search import SearchVectorColumn, websearch_query
 from ..tag_services import find_tag, get_or_create_tag, tags_for_names
 from .base import action_page, has_app_permission, plural, render_page
 from .conflicts import ConflictAdminMixin, wire_copy_of
+from .duplicates import DuplicateAdminMixin, DuplicateFilter
 from .filters import ConflictFilter, EditedFilter, ImportRunFilter, TagFilter, VisibilityFilter
 from .forms import ChooseTagForm, ItemForm, ScheduleForm
 from .paginators import EstimatedCountPaginator
@@ -41,7 +42,7 @@ PROVENANCE_FIELDS = [
 
 
 @admin.register(Item)
-class ItemAdmin(SuggestionsAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
+class ItemAdmin(SuggestionsAdminMixin, DuplicateAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
     form = ItemForm
     list_display = [
         "title",
@@ -60,6 +61,7 @@ class ItemAdmin(SuggestionsAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
         ImportRunFilter,
         EditedFilter,
         ConflictFilter,
+        DuplicateFilter,
     ]
     search_fields = ["title", "teaser"]
     search_help_text = "Words of the title or the text."
@@ -90,6 +92,7 @@ class ItemAdmin(SuggestionsAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
                 "“Unpublish at” (if set); nothing needs to run at those times.",
             },
         ),
+        ("Duplicates", {"fields": ["possible_duplicates", "merges"]}),
         (
             "Provenance",
             {
@@ -98,7 +101,13 @@ class ItemAdmin(SuggestionsAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
             },
         ),
     ]
-    readonly_fields = [*PROVENANCE_FIELDS, "wire_conflict", "suggested_tags"]
+    readonly_fields = [
+        *PROVENANCE_FIELDS,
+        "wire_conflict",
+        "suggested_tags",
+        "possible_duplicates",
+        "merges",
+    ]
 
     def get_queryset(self, request):
         return (
@@ -319,6 +328,7 @@ class ItemAdmin(SuggestionsAdminMixin, ConflictAdminMixin, SimpleHistoryAdmin):
             ),
             *self.conflict_urls(),
             *self.suggestion_urls(),
+            *self.duplicate_urls(),
             *super().get_urls(),
         ]
 

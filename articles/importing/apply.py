@@ -7,9 +7,10 @@ recorded (changes.RunChanges) so that it can be undone.
 
 from django.db.models import Value
 
-from .. import reader_cache
+from .. import duplicates, reader_cache
 from ..conflicts import keep_wire_copies
 from ..history import record_revisions
+from ..item_merges import merged_into
 from ..models import ImportChange, Item, assign_slugs
 from ..sql import copy_items, create_rows
 from ..tag_names import tag_key
@@ -36,11 +37,15 @@ def apply_files(pending, *, run, status, now):
     files = [(one, tags[tag_key(one.digest.tag)], _unique_entries(one)) for one in pending]
 
     items = _known_items(files)
+    merged = merged_into({key for *_, entries in files for key, _ in entries} - items.keys())
     new_items, changed_items, updates, wire_copies = [], {}, {}, {}
     outcomes = {}
     for one, _, entries in files:
         outcomes[one.report.name] = file_outcomes = []
         for key, entry in entries:
+            if key in merged:  # a story an editor merged into another: that one stands for it
+                file_outcomes.append((entry, merged[key], Outcome.UNCHANGED, None))
+                continue
             before = _imported_text(items.get(key))
             item, outcome = upsert(items, key, entry, status=status, now=now, new_items=new_items)
             if outcome == Outcome.CONFLICT:
@@ -71,7 +76,8 @@ def apply_files(pending, *, run, status, now):
     page = TagPages({tag for _, tag, _ in files}, pairs, new_ids)
     linked_by_file = {}
     for one, tag, _ in files:
-        ordered = [item for _, item, *_ in outcomes[one.report.name]]
+        # Once each: a merged story's item may be listed in the same digest as itself.
+        ordered = list(dict.fromkeys(item for _, item, *_ in outcomes[one.report.name]))
         linked_by_file[one.report.name] = linked = page.link(tag, ordered, one.report.page)
         for item in ordered:
             # A created item's links go with it on undo; an existing item's are recorded.
@@ -80,6 +86,7 @@ def apply_files(pending, *, run, status, now):
     page.save()
     _drop_reader_pages(files, outcomes, changed_items, linked_by_file, new_ids)
     _record_revisions(run, now, new_items, changed_items, linked_by_file)
+    duplicates.detect([*new_items, *changed_items.values()], replaced=changed_items)
 
     entry_rows = {
         name: [(position, item.pk) for position, (_, item, *_) in enumerate(rows, start=1)]

@@ -2,6 +2,7 @@
 migrations do (``articles.models.Item``)."""
 
 from .conflicts import WireCopy
+from .duplicates import DuplicateCandidate, DuplicateKey, ItemMerge, MergedImportKey
 from .imports import Digest, DigestEntry, ImportChange, ImportRun, PendingUpload
 from .items import (
     ELLIPSIS,
@@ -21,10 +22,14 @@ __all__ = [
     "FALLBACK_SLUG",
     "PARAGRAPH_SEPARATOR",
     "Digest",
+    "DuplicateCandidate",
+    "DuplicateKey",
     "DigestEntry",
     "ImportChange",
     "ImportRun",
+    "MergedImportKey",
     "Item",
+    "ItemMerge",
     "ItemOldSlug",
     "ItemQuerySet",
     "PendingUpload",

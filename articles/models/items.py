@@ -60,6 +60,16 @@ class ItemQuerySet(models.QuerySet):
 
         return self.filter(pk__in=WireCopy.objects.open().values("item_id"))
 
+    def possible_duplicates(self):
+        """Items flagged as nearly the same as another and not dismissed (DuplicateCandidate):
+        the admin's "Possible duplicates" filter."""
+        from .duplicates import DuplicateCandidate
+
+        flagged = DuplicateCandidate.objects.open()
+        return self.filter(
+            Q(pk__in=flagged.values("item_id")) | Q(pk__in=flagged.values("other_id"))
+        )
+
 
 # A tag page's order, on the items joined to the tag's links.
 TAG_PAGE_ORDER = ("tagged_items__position", "tagged_items__id")
