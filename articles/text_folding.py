@@ -8,6 +8,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from .tag_names import APOSTROPHES, DASHES
 
@@ -90,10 +91,13 @@ def _classes():
     return "".join(kinds["odd"]), "".join(kinds["context"])
 
 
-# Built once, at import (a scan of the BMP, about 0.1 s); beyond it, by cluster.
-_ODD_CLASS, _CONTEXT_CLASS = _classes()
-_ODD = re.compile(f"[{_ODD_CLASS}]")
-_CONTEXT = re.compile(f"[{_CONTEXT_CLASS}\U00010000-\U0010ffff]")
+@cache
+def _patterns():
+    """(odd, context): the BMP's characters of each kind; beyond it, folded by cluster.
+    Built on the first fold, not at import (a scan of the BMP, 0.1 s of every process's
+    start, which most processes never need)."""
+    odd, context = _classes()
+    return re.compile(f"[{odd}]"), re.compile(f"[{context}\U00010000-\U0010ffff]")
 
 
 def fold(text):
@@ -104,11 +108,12 @@ def fold(text):
     folded by str methods and regular expressions, at C speed, around the few characters
     whose fold is longer ("…"); the others a character cluster at a time.
     """
-    if _CONTEXT.search(text):
+    odd_characters, context_characters = _patterns()
+    if context_characters.search(text):
         return _fold_by_cluster(text)
     folded, runs, after_apostrophe = [], [], set()
     position = 0
-    for odd in [*_ODD.finditer(text), None]:
+    for odd in [*odd_characters.finditer(text), None]:
         end = odd.start() if odd is not None else len(text)
         if end > position:
             _fold_aligned(text, position, end, folded, runs, after_apostrophe)

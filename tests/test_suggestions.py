@@ -1,6 +1,10 @@
 """Tag suggestions (articles/suggestions.py): the matching rule, and the process's automaton,
 rebuilt by every write that changes the vocabulary."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
@@ -245,3 +249,19 @@ class TestForItems:
             found = suggestions.suggest_for_items(items)
         assert [s.tag_name for s in found[one.pk]] == ["North Korea", "Russia"]
         assert found[two.pk] == []
+
+
+def test_a_process_starts_without_scanning_unicode_for_the_folding():
+    """The BMP scan (0.1 s) waits for the first fold: Django's start (the admin, which
+    imports the suggestions) does not pay it."""
+    code = (
+        "import django; django.setup(); import articles.admin; "
+        "from articles import text_folding; "
+        "print(text_folding._patterns.cache_info().currsize)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+    started = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert started.stdout.strip() == "0"
+    assert fold("Kim Jong‑un’s visit").text == "kim jong uns visit"
