@@ -129,6 +129,36 @@ def test_a_sentence_many_stories_share_makes_no_candidates(monkeypatch):
     }
 
 
+def test_a_pair_sharing_one_key_is_not_compared(monkeypatch):
+    """One shared run of words is chance (a sentence the wire repeats with other names)."""
+    for title in ("first", "second", "third"):
+        make_item(title, teaser="Text.")
+    first, second, third = Item.objects.order_by("pk")
+    sketches = {first.pk: {1, 2, 3}, second.pk: {3, 4, 5}, third.pk: {1, 2, 9}}
+    by_title = {item.title: sketches[item.pk] for item in (first, second, third)}
+    monkeypatch.setattr(duplicates, "text_keys", lambda title, teaser: by_title[title])
+    monkeypatch.setattr(duplicates, "_scores", lambda pairs, by_pk: dict.fromkeys(pairs, 1.0))
+    DuplicateKey.objects.all().delete()
+
+    duplicates.detect([first, second])
+    duplicates.detect([third])
+
+    assert set(DuplicateCandidate.objects.values_list("item_id", "other_id")) == {
+        (third.pk, first.pk)
+    }
+
+
+def test_an_item_has_a_title_key_and_a_sketch_of_its_teaser():
+    teaser = " ".join(f"word{n}" for n in range(40))
+
+    keys = duplicates.text_keys("Three word title", teaser)
+    added = duplicates.text_keys("Three word title", f"New words up front. {teaser} And after.")
+
+    assert len(keys) == 1 + duplicates.TEASER_KEYS
+    assert len(keys & added) >= duplicates.MIN_SHARED_KEYS + 1
+    assert duplicates.text_keys("Too short", "Four words only here") == set()
+
+
 @override_settings(DUPLICATE_DETECTION=False)
 def test_detection_switched_off_writes_nothing():
     (first, second) = MUST_FLAG[0]
