@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     backend, database.version, params.items, _context(args, dataset)
                 )
                 try:
-                    runner.run(result, partial(_database, backend, params.items, "floor"))
+                    runner.run(result, partial(_database, backend, params.items))
                 except Exception as exc:  # noqa: BLE001 - reported with what was measured
                     result.notes.append(f"stopped early: {exc}")
                     stopped = exc

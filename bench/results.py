@@ -17,6 +17,7 @@ from pathlib import Path
 SQLITE_SLACK = 2.0
 FIRST_VS_RAW = 1 / 4  # first import items/s ≥ this × the raw bulk load's
 FORCED_VS_FIRST = 4.0  # forced re-import ≥ this × faster than the first import
+DETECTION_MAX = 2.0  # the first import (duplicate detection on) ≤ this × the plain import's time
 PEAK_MAX_MB = 300
 TAG_VS_MINIMAL = 3 / 4  # tag pages and home: req/s ≥ this × the minimal tag page's
 LAST_VS_FIRST_P50 = 2.0  # last page of the largest tag: p50 ≤ this × page 1's
@@ -27,6 +28,7 @@ SIZE_CONSTANT_MAX = 1.5  # feeds and sitemaps: p50 at one size ≤ this × at th
 CHANGELIST_MAX_MS = 500.0
 
 RAW, FIRST, FORCED = "raw bulk load", "first import", "forced re-import"
+PLAIN = "import without duplicate detection"
 MINIMAL, CONSTANT = "floor-minimal-tag", "floor-constant"
 TAG_LIKE = ("tag-first", "tag-last", "tag-small", "home")
 SEARCHES = ("search-common", "search-rare", "search-phrase")
@@ -126,6 +128,19 @@ def evaluate(result: BenchResult, other: dict | None = None) -> list[Row]:
                 FORCED_VS_FIRST / slack,
                 "first import's items/s",
                 f"{first.items_per_second:,.0f} items/s",
+            )
+        )
+    plain = result.load(PLAIN)
+    if plain and first:
+        ratio = first.seconds / plain.seconds
+        rows.append(
+            Row(
+                "duplicate detection: first import's time over the plain import's",
+                f"{first.seconds:,.1f} s",
+                f"{PLAIN}: {_load_figure(plain)}",
+                ratio,
+                f"≤ {DETECTION_MAX:g}×",
+                _verdict(ratio <= DETECTION_MAX),
             )
         )
     product = [run for run in (first, forced) if run]

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 
 from . import floor
@@ -22,7 +23,7 @@ from .generate import Dataset
 from .measure import CommandFailed, Measurement, run_measured
 from .pages import find_plan
 from .report import progress
-from .results import FIRST, FORCED, RAW, BenchResult, ChangelistRun, LoadRun, PageRun
+from .results import FIRST, FORCED, PLAIN, RAW, BenchResult, ChangelistRun, LoadRun, PageRun
 from .serving import fetch, gunicorn, load, wrk_path
 
 # What production runs with: DEBUG off (DEBUG on keeps every query in memory).
@@ -57,17 +58,20 @@ class Runner:
         self.folders = [os.path.relpath(path, root) for path in dataset.tag_folders()]
 
     def run(
-        self, result: BenchResult, floor_database: Callable[[], AbstractContextManager]
+        self, result: BenchResult, fresh_database: Callable[[str], AbstractContextManager]
     ) -> None:
+        """fresh_database(role): a new empty database of this backend, dropped on exit."""
         items = self.dataset.params.items
         self._migrate(self.env, "import")
         before = self.database.tables()
         importing = [*self.manage, "import_digests", *self.folders, "-v0"]
-        first = self._timed("first import", importing, self.env)
+        first = self._timed("first import", importing, {**self.env, "DUPLICATE_DETECTION": "1"})
         self._check_counts(self.database, "the first import")
         result.loads.append(LoadRun(FIRST, first.seconds, items, first.peak_mb))
         filled = [name for name, rows in self.database.tables().items() if rows > before[name] == 0]
-        raw, split = self._floor(filled, floor_database)
+        plain = self._plain_import(importing, partial(fresh_database, "plain"))
+        result.loads.append(LoadRun(PLAIN, plain.seconds, items, plain.peak_mb))
+        raw, split = self._floor(filled, partial(fresh_database, "floor"))
         result.loads.insert(0, LoadRun(RAW, raw.seconds, items, raw.peak_mb))
         result.notes.append(
             f"raw bulk load: parse {split['parse_s']:.1f} s + load {split['load_s']:.1f} s of "
@@ -94,6 +98,16 @@ class Runner:
         progress(
             f"{self.backend}: {step}: {measured.seconds:.1f} s, peak {measured.peak_mb:.0f} MB"
         )
+        return measured
+
+    def _plain_import(self, importing: list[str], plain_database) -> Measurement:
+        """The first import again, into an empty database, without duplicate detection:
+        detection's cost is the first import's time over this one's."""
+        with plain_database() as target:
+            env = {**child_env(target.env), "DUPLICATE_DETECTION": "0"}
+            self._migrate(env, "plain")
+            measured = self._timed("import without duplicate detection", importing, env)
+            self._check_counts(target, "the import without duplicate detection")
         return measured
 
     def _floor(self, tables: list[str], floor_database) -> tuple[Measurement, dict]:

@@ -15,6 +15,7 @@ from bench.load import by_page, read_wrk, wrk_script
 from bench.results import (
     FIRST,
     FORCED,
+    PLAIN,
     MINIMAL,
     RAW,
     BenchResult,
@@ -107,6 +108,17 @@ def test_each_figure_is_judged_against_its_floor():
         "last page vs page 1 of the largest tag, p50": "MISS",
         "admin: items": "MISS",
     }
+
+
+DETECTION_ROW = "duplicate detection: first import's time over the plain import's"
+
+
+@pytest.mark.parametrize(("plain_seconds", "verdict"), [(30.0, "PASS"), (20.0, "MISS")])
+def test_duplicate_detection_is_judged_against_the_plain_import(plain_seconds, verdict):
+    result = figures()
+    result.loads.append(LoadRun(PLAIN, plain_seconds, 1000, 70.0))  # first import: 50 s
+
+    assert verdicts(result)[DETECTION_ROW] == verdict
 
 
 def test_sqlite_ratios_are_relaxed_twofold_and_other_sizes_compared():
