@@ -77,10 +77,14 @@ test: lint browser
 # DATABASE_URL is set) the raw-load floor, the first and the forced import, the reader pages on
 # gunicorn beside their floors (wrk) and the admin changelists: one table, and a JSON file.
 # BENCH_ARGS="--items 1000000 --backends postgres" for the large run, --profile for profiles.
-# Then tag suggestions: 100,000 stories against 10,000 tags (bench/suggestions.py).
+# Then tag suggestions: 100,000 stories against 10,000 tags (bench/suggestions.py), and the
+# content API's cursor pages, page 1,000 beside page 1 (bench/api.py), on SQLite and on
+# PostgreSQL when DATABASE_URL is set; BENCH_API_ARGS="--plans" adds the queries' plans.
 bench: $(BENCH_STAMP) bench-tools
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.suggestions $(BENCH_SUGGESTIONS_ARGS)
+	env -u DATABASE_URL $(PY) -m bench.api $(BENCH_API_ARGS)
+	if [ -n "$$DATABASE_URL" ]; then $(PY) -m bench.api $(BENCH_API_ARGS); fi
 
 $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,bench]"

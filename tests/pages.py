@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.core import signing
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -67,6 +68,22 @@ def clock_at(moment):
         mock.patch("django.utils.timezone.now", return_value=moment),
         mock.patch.object(signing, "time", signing_clock),
     ):
+        yield
+
+
+@contextmanager
+def collected_static(root):
+    """Run as production does: `collectstatic` into root (the admin's files left out),
+    whitenoise serving the hashed, compressed copies and pages linking them."""
+    storage = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    with override_settings(
+        STATIC_ROOT=root,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": storage},
+        },
+    ):
+        call_command("collectstatic", "--noinput", "--ignore=admin", verbosity=0)
         yield
 
 

@@ -1,7 +1,7 @@
 """The public URL map (shared/DESIGN.md): keep these paths.
 
-Every page but robots.txt is served from the page cache (``reader_cache``) to anonymous
-readers, under the versions of what it shows (``http``).
+Every page but robots.txt and favicon.ico (a redirect to the icon) is served from the page
+cache (``reader_cache``) to anonymous readers, under the versions of what it shows (``http``).
 """
 
 from django.urls import path
@@ -49,4 +49,5 @@ urlpatterns = [
     path("feed/", listing_page(public_view(feeds.LatestItemsFeed())), name="feed"),
     path("atom/", listing_page(public_view(feeds.LatestItemsAtomFeed())), name="atom"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

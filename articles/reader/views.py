@@ -7,10 +7,13 @@ number of SQL queries whatever its length. Responses are public and cacheable fo
 
 import logging
 
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.text import Truncator
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .. import reader_pages
@@ -32,6 +35,9 @@ from .http import (
 from .paging import IndexPaginator
 
 POPULAR_TAGS = 12
+# The site's icon (base.html links it) and how long /favicon.ico's redirect to it is kept.
+FAVICON = "reader/favicon.svg"
+FAVICON_CACHE_SECONDS = 7 * 24 * 60 * 60
 logger = logging.getLogger(__name__)
 
 
@@ -297,6 +303,17 @@ class SearchView(FilteredListMixin, PublicPageMixin, ListView):
 @public_view
 def robots_txt(request):
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for when a page names no icon (a text page such as
+    digest.txt cannot): a redirect to the icon the HTML pages name. A 302 kept a week, not a
+    permanent 301: the target is the icon's hashed name, which changes with the icon (the
+    hashed file itself whitenoise lets browsers keep for ten years)."""
+    response = HttpResponseRedirect(static(FAVICON))
+    patch_cache_control(response, public=True, max_age=FAVICON_CACHE_SECONDS)
+    return response
 
 
 @public_view

@@ -4,12 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from tests.factories import make_item
-from tests.pages import parse_strictly, texts
+from tests.pages import collected_static, parse_strictly, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -127,15 +125,7 @@ def test_errors_are_not_cached_as_public(client, stories):
 
 
 def test_static_files_get_hashed_compressed_names_when_collected(client, stories, tmp_path):
-    manifest = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
-    with override_settings(
-        STATIC_ROOT=tmp_path,
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": manifest,
-        },
-    ):
-        call_command("collectstatic", "--noinput", "--ignore=admin", verbosity=0)
+    with collected_static(tmp_path):
         page = client.get("/").content.decode()
         [stylesheet] = re.findall(r'href="(/static/reader/site\.[0-9a-f]{12}\.css)"', page)
         served = client.get(stylesheet, HTTP_ACCEPT_ENCODING="gzip")
