@@ -30,7 +30,11 @@ CHANGELIST_MAX_MS = 500.0
 RAW, FIRST, FORCED = "raw bulk load", "first import", "forced re-import"
 PLAIN = "import without duplicate detection"
 MINIMAL, CONSTANT = "floor-minimal-tag", "floor-constant"
-TAG_LIKE = ("tag-first", "tag-last", "tag-small", "home")
+# The same page in other forms (a digest, the API's JSON) is judged as the tag page is.
+TAG_LIKE = (
+    "tag-first", "tag-last", "tag-small", "home",
+    "tag-digest-first", "tag-digest-last", "api-items", "api-tag",
+)  # fmt: skip
 SEARCHES = ("search-common", "search-rare", "search-phrase")
 SIZE_FREE = ("feed", "tag-feed", "sitemap-index", "sitemap-items", "sitemap-tags")
 

@@ -9,14 +9,16 @@ import pytest
 from django.test import override_settings
 
 from articles.digest import decode, parse
+from articles.models import Item
 from bench import backends, inside
 from bench.generate import Params, ensure_dataset
 from bench.load import by_page, read_wrk, wrk_script
+from bench.pages import Plan
 from bench.results import (
     FIRST,
     FORCED,
-    PLAIN,
     MINIMAL,
+    PLAIN,
     RAW,
     BenchResult,
     ChangelistRun,
@@ -201,6 +203,21 @@ def test_the_floor_views_serve_pages(client):
     assert body.count("<article>") == 10
     assert "Story 0<" in body and "Story 10<" not in body and "Not for readers" not in body
     assert client.get("/_bench/minimal-tag/no-such-tag/").status_code == 404
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="bench.urls")
+def test_every_page_the_bench_loads_answers(client):
+    """A page that answers 404 or 400 would be measured as a fast page."""
+    subject, other = tag("Bench subject"), tag("Other subject")
+    for number in range(12):
+        make_item(f"Story {number}", subject)
+    make_item("Small story", other)
+    item = Item.objects.get(title="Story 3")
+    plan = Plan(subject.slug, 12, other.slug, 1, item.slug)
+
+    for page in [*plan.pages(1000), *plan.cached_pages(1000)]:
+        assert client.get(page.path).status_code == 200, page.path
 
 
 def test_the_production_urls_hold_no_floor(client):
