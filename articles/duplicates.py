@@ -202,9 +202,10 @@ def _key_holders(keys):
     if not keys:
         return holders
     table = connection.ops.quote_name(DuplicateKey._meta.db_table)
+    # The first holders of each key from the (key, item) index, no more: a window over every
+    # holder sorted 261,000 rows for 7,000 keys at 68,000 items on PostgreSQL (145 ms against
+    # 39; on SQLite 110 ms against 26, for 7,000 keys of 700,000).
     if connection.vendor == "postgresql":
-        # The first holders of each key from the (key, item) index, no more: a window over
-        # every holder sorted 261,000 rows for 7,000 keys at 68,000 items (145 ms against 39).
         sql = (
             f"SELECT k, hit.item_id FROM unnest(%s::bigint[]) AS k, LATERAL "
             f"(SELECT item_id FROM {table} WHERE key = k ORDER BY item_id LIMIT %s) AS hit"
@@ -212,10 +213,9 @@ def _key_holders(keys):
         params = [sorted(keys)]
     else:
         sql = (
-            f"SELECT key, item_id FROM (SELECT key, item_id, "
-            f"ROW_NUMBER() OVER (PARTITION BY key ORDER BY item_id) AS n "
-            f"FROM {table} WHERE key IN (SELECT value FROM json_each(%s))) AS hits "
-            f"WHERE n <= %s"
+            f"SELECT wanted.value, hit.item_id FROM json_each(%s) AS wanted "
+            f"JOIN {table} AS hit ON hit.rowid IN (SELECT rowid FROM {table} "
+            f"WHERE key = wanted.value ORDER BY item_id LIMIT %s)"
         )
         params = [_json_list(keys)]
     with connection.cursor() as cursor:
