@@ -4,8 +4,9 @@ services' (articles.duplicates, articles.item_merges); this only asks and shows.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -117,7 +118,9 @@ class DuplicateAdminMixin:
 
     def merge_view(self, request, object_id):
         """Merge this item into another (?into=id): the other is kept."""
-        item = get_object_or_404(Item, pk=object_id)
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404(f"expected an item's id, found {object_id[:40]!r}")
         if not (
             self.has_change_permission(request, item) and self.has_delete_permission(request, item)
         ):
@@ -138,8 +141,16 @@ class DuplicateAdminMixin:
                 self.log_change(
                     request, kept, f"Merged “{merge.removed_title}” (#{merge.removed_id}) into it."
                 )
+                undo_url = reverse("admin:articles_item_undo_merge", args=[merge.pk])
                 self.message_user(
-                    request, f"“{merge.removed_title}” merged into “{kept}”.", messages.SUCCESS
+                    request,
+                    format_html(
+                        '“{}” merged into “{}”. <a href="{}">Undo</a>',
+                        merge.removed_title,
+                        kept,
+                        undo_url,
+                    ),
+                    messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:articles_item_change", args=[kept.pk]))
         kept = form.cleaned_data.get("into") if form.is_bound and form.is_valid() else None

@@ -97,7 +97,11 @@ class TestMerge:
         assert positions(older)["Russia"] == old_places["Russia"]
         assert set(DigestEntry.objects.values_list("item_id", flat=True)) == {older.pk}
         assert MergedImportKey.objects.get().item == older
-        assert "merged into" in messages_of(response)[0]
+        (message,) = messages_of(response)
+        undo_url = reverse("admin:articles_item_undo_merge", args=[ItemMerge.objects.get().pk])
+        assert (
+            message == f'“{newer.title}” merged into “{older.title}”. <a href="{undo_url}">Undo</a>'
+        )
 
     def test_the_removed_items_url_redirects_to_the_kept_one(self, client, editor, reader):
         older, newer = flagged_pair()
@@ -138,6 +142,13 @@ class TestMerge:
         assert response.status_code == 200
         assert response.context["form"].errors["into"]
         assert Item.objects.count() == 2
+
+    @pytest.mark.parametrize("object_id", ["999999", "abc"])
+    def test_an_unknown_item_is_not_found(self, client, editor, object_id):
+        url = reverse("admin:articles_item_merge", args=[object_id])
+
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"into": 1}).status_code == 404
 
     @pytest.mark.usefixtures("reader_cache")
     def test_readers_pages_are_dropped(
