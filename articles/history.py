@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import connection, models
 from django.db.models import BigIntegerField, DateTimeField, Value
 from django.db.models.expressions import RawSQL
+from django.utils.text import Truncator
 from simple_history.signals import pre_create_historical_record
 
 
@@ -60,6 +61,18 @@ class Places:
             entries=tuple((digest_id, position) for digest_id, position in data.get("entries", [])),
             old_slugs=tuple(data.get("old_slugs", [])),
         )
+
+
+# The length of a revision's reason (history_change_reason, migration 0003): PostgreSQL
+# refuses a longer one, SQLite stores it.
+REASON_LENGTH = 100
+
+
+def reason_naming(before, title, after=""):
+    """A revision's reason naming an item or a tag by title, within REASON_LENGTH: the title
+    shortened with "…", so that what is said around it stays whole."""
+    room = max(REASON_LENGTH - len(before) - len(after), 1)
+    return f"{before}{Truncator(title).chars(room)}{after}"
 
 
 def remember_tags(item, tags):

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import duplicates, reader_cache
 from .editing import restore_entries, restore_old_slugs
-from .history import Places, record_revisions, remember_for_deletion
+from .history import Places, reason_naming, record_revisions, remember_for_deletion
 from .models import (
     DigestEntry,
     DuplicateCandidate,
@@ -100,12 +100,11 @@ def merge_items(kept, removed, *, user=None, now=None):
 
     removed_pk = removed.pk
     removed._history_user = user
-    removed._change_reason = f"Merged into “{kept.title}” (#{kept.pk})"
+    removed._change_reason = reason_naming("Merged into “", kept.title, f"” (#{kept.pk})")
     removed.delete()
     revision = Item.history.filter(id=removed_pk, history_type="-").latest("history_id")
-    record_revisions(
-        [kept], history_type="~", when=now, user=user, reason=f"Merged “{removed.title}” into it"
-    )
+    reason = reason_naming("Merged “", removed.title, "” into it")
+    record_revisions([kept], history_type="~", when=now, user=user, reason=reason)
     return ItemMerge.objects.create(
         kept=kept,
         removed_id=removed_pk,
@@ -163,11 +162,10 @@ def undo_merge(merge, *, user=None, now=None):
     duplicates.store_keys([item])
 
     reader_cache.items_retagged([item], tags)
-    reason = f"Merge into “{kept.title}” undone"
+    reason = reason_naming("Merge into “", kept.title, "” undone")
     record_revisions([item], history_type="+", when=now, user=user, reason=reason)
-    record_revisions(
-        [kept], history_type="~", when=now, user=user, reason=f"Merge of “{item.title}” undone"
-    )
+    reason = reason_naming("Merge of “", item.title, "” undone")
+    record_revisions([kept], history_type="~", when=now, user=user, reason=reason)
     merge.undone_at, merge.undone_by = now, user
     merge.save(update_fields=["undone_at", "undone_by"])
     return item

@@ -3,12 +3,24 @@ read-only audit admins, and small display helpers."""
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from ..importing.reports import plural
 
-__all__ = ["ReadOnlyAdmin", "action_page", "has_app_permission", "lines", "plural", "render_page"]
+__all__ = [
+    "ReadOnlyAdmin",
+    "action_page",
+    "changeable_object",
+    "has_app_permission",
+    "lines",
+    "on_change_form",
+    "plural",
+    "render_page",
+]
 
 
 def render_page(modeladmin, request, template, *, title, crumbs=(), crumb=None, **context):
@@ -47,6 +59,25 @@ def action_page(modeladmin, request, queryset, *, title, form, action, template=
 def has_app_permission(request, codename):
     """Whether the user holds one of the app's own permissions (Meta.permissions)."""
     return request.user.has_perm(f"articles.{codename}")
+
+
+def changeable_object(modeladmin, request, object_id):
+    """The object whose change form's own button posted (a suggested tag, "Not a
+    duplicate"): a 404 for an unknown id, a 403 for one who may not change it."""
+    obj = modeladmin.get_object(request, unquote(object_id))
+    if obj is None:
+        name = modeladmin.opts.verbose_name
+        raise Http404(f"expected the id of an existing {name}, found {object_id[:40]!r}")
+    if not modeladmin.has_change_permission(request, obj):
+        raise PermissionDenied
+    return obj
+
+
+def on_change_form(request, url_name):
+    """Whether the request is for the admin page of that URL name (a change form, not
+    simple-history's revert form, which shares its fields)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name == url_name
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,11 +1,13 @@
-"""Duplicate stories in the items' admin: the "possible duplicates" filter, the candidates
-on the item's form, the "merge into…" page and the undo of a merge. The rules are the
-services' (articles.duplicates, articles.item_merges); this only asks and shows."""
+"""Duplicate stories in the items' admin: the "possible duplicates" filter, the "merge
+into…" page and the undo of a merge; the candidates on the item's form and "Not a
+duplicate" are duplicate_candidates'. The rules are the services' (articles.duplicates,
+articles.item_merges); this only asks and shows."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from .. import item_merges
 from ..models import DuplicateCandidate, Item, ItemMerge
 from .base import render_page
+from .duplicate_candidates import CandidatesAdminMixin
 
 
 class DuplicateFilter(admin.SimpleListFilter):
@@ -50,7 +53,7 @@ class MergeForm(forms.Form):
         return kept
 
 
-class DuplicateAdminMixin:
+class DuplicateAdminMixin(CandidatesAdminMixin):
     """For ItemAdmin: its change form shows ``possible_duplicates`` and ``merges``."""
 
     def duplicate_urls(self):
@@ -65,32 +68,8 @@ class DuplicateAdminMixin:
                 self.admin_site.admin_view(self.undo_merge_view),
                 name="articles_item_undo_merge",
             ),
+            *self.candidate_urls(),
         ]
-
-    @admin.display(description="possible duplicates")
-    def possible_duplicates(self, item):
-        if item.pk is None:
-            return "—"
-        rows = DuplicateCandidate.objects.open().involving(item).select_related("item", "other")
-        found = [(row.other if row.item_id == item.pk else row.item, row.score) for row in rows]
-        if not found:
-            return "—"
-        return format_html(
-            '<ul id="possible-duplicates">{}</ul>',
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({} alike) — <a href="{}">merge this into it…</a></li>',
-                (
-                    (
-                        reverse("admin:articles_item_change", args=[other.pk]),
-                        other.title,
-                        f"{score:.0%}",
-                        reverse("admin:articles_item_merge", args=[item.pk]) + f"?into={other.pk}",
-                    )
-                    for other, score in found
-                ),
-            ),
-        )
 
     @admin.display(description="merged into this item")
     def merges(self, item):
@@ -117,7 +96,9 @@ class DuplicateAdminMixin:
 
     def merge_view(self, request, object_id):
         """Merge this item into another (?into=id): the other is kept."""
-        item = get_object_or_404(Item, pk=object_id)
+        item = self.get_object(request, unquote(object_id))
+        if item is None:
+            raise Http404(f"expected an item's id, found {object_id[:40]!r}")
         if not (
             self.has_change_permission(request, item) and self.has_delete_permission(request, item)
         ):
@@ -138,8 +119,16 @@ class DuplicateAdminMixin:
                 self.log_change(
                     request, kept, f"Merged “{merge.removed_title}” (#{merge.removed_id}) into it."
                 )
+                undo_url = reverse("admin:articles_item_undo_merge", args=[merge.pk])
                 self.message_user(
-                    request, f"“{merge.removed_title}” merged into “{kept}”.", messages.SUCCESS
+                    request,
+                    format_html(
+                        '“{}” merged into “{}”. <a href="{}">Undo</a>',
+                        merge.removed_title,
+                        kept,
+                        undo_url,
+                    ),
+                    messages.SUCCESS,
                 )
                 return HttpResponseRedirect(reverse("admin:articles_item_change", args=[kept.pk]))
         kept = form.cleaned_data.get("into") if form.is_bound and form.is_valid() else None

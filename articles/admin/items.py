@@ -106,6 +106,7 @@ class ItemAdmin(SuggestionsAdminMixin, DuplicateAdminMixin, ConflictAdminMixin, 
         "wire_conflict",
         "suggested_tags",
         "possible_duplicates",
+        "listed_duplicates",
         "merges",
     ]
 

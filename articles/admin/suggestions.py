@@ -4,15 +4,14 @@ editing's (revisions, the readers' cache), as for every other tagging."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import suggestions
 from ..models import Tag
+from .base import changeable_object, on_change_form
 
 # The change form's own accept form (templates/admin/articles/item/change_form.html): its
 # buttons sit beside the tags but belong to it (form=), not to the item's form, so that
@@ -31,9 +30,8 @@ class SuggestionsAdminMixin:
     def suggestion_fields(self, request, obj):
         """The field on the change form of a saved item only (not on the add form, nor on
         simple-history's revert form, which has no accept form)."""
-        match = getattr(request, "resolver_match", None)
-        on_change_form = match is not None and match.url_name == "articles_item_change"
-        return [FIELD] if obj is not None and on_change_form else []
+        on_form = on_change_form(request, "articles_item_change")
+        return [FIELD] if obj is not None and on_form else []
 
     @admin.display(description="suggested tags")
     def suggested_tags(self, item):
@@ -77,11 +75,7 @@ class SuggestionsAdminMixin:
         """Without JavaScript, a suggestion's button posts here: the tag is added and saved
         at once (a revision, like any tagging). With it (tag_suggestions.js) the tag goes into
         the form's tags instead, saved with the rest."""
-        item = self.get_object(request, unquote(object_id))
-        if item is None:
-            raise Http404(f"expected an item's id, found {object_id[:40]!r}")
-        if not self.has_change_permission(request, item):
-            raise PermissionDenied
+        item = changeable_object(self, request, object_id)
         change_url = reverse("admin:articles_item_change", args=[item.pk])
         if request.method != "POST":
             return redirect(change_url)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from articles.admin.items import ItemAdmin
+from articles.history import REASON_LENGTH
 from articles.models import (
     DigestEntry,
     DuplicateCandidate,
@@ -15,7 +16,7 @@ from articles.models import (
     TaggedItem,
 )
 from tests.duplicate_pairs import MUST_FLAG, MUST_NOT_FLAG
-from tests.factories import import_digest
+from tests.factories import import_digest, make_item
 from tests.pages import changelist_queries, messages_of
 from tests.reader.cache_support import (  # noqa: F401
     assert_current,
@@ -97,7 +98,11 @@ class TestMerge:
         assert positions(older)["Russia"] == old_places["Russia"]
         assert set(DigestEntry.objects.values_list("item_id", flat=True)) == {older.pk}
         assert MergedImportKey.objects.get().item == older
-        assert "merged into" in messages_of(response)[0]
+        (message,) = messages_of(response)
+        undo_url = reverse("admin:articles_item_undo_merge", args=[ItemMerge.objects.get().pk])
+        assert (
+            message == f'“{newer.title}” merged into “{older.title}”. <a href="{undo_url}">Undo</a>'
+        )
 
     def test_the_removed_items_url_redirects_to_the_kept_one(self, client, editor, reader):
         older, newer = flagged_pair()
@@ -138,6 +143,13 @@ class TestMerge:
         assert response.status_code == 200
         assert response.context["form"].errors["into"]
         assert Item.objects.count() == 2
+
+    @pytest.mark.parametrize("object_id", ["999999", "abc"])
+    def test_an_unknown_item_is_not_found(self, client, editor, object_id):
+        url = reverse("admin:articles_item_merge", args=[object_id])
+
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"into": 1}).status_code == 404
 
     @pytest.mark.usefixtures("reader_cache")
     def test_readers_pages_are_dropped(
@@ -191,6 +203,30 @@ class TestUndo:
         assert reader.get(newer.get_absolute_url()).status_code == 200
         assert restored.history.latest("history_id").history_type == "+"
         assert "undone" in older.history.latest("history_id").history_change_reason
+
+    def test_long_titles_fit_the_histories_reasons(self, client, editor):
+        """PostgreSQL refuses a reason over its column's 100 characters: the titles in them
+        are shortened, what is said around them kept."""
+        kept, removed = (make_item(f"{name} " + "very long headline " * 8) for name in "AB")
+        client.post(merge_url(removed), {"into": kept.pk})
+        client.post(self.undo_url(ItemMerge.objects.get()))
+
+        reasons = list(
+            Item.history.exclude(history_change_reason=None).values_list(
+                "history_change_reason", flat=True
+            )
+        )
+        assert len(reasons) == 4
+        assert all(len(reason) <= REASON_LENGTH for reason in reasons)
+        assert {reason.split("“")[0] for reason in reasons} == {
+            "Merged into ",
+            "Merged ",
+            "Merge into ",
+            "Merge of ",
+        }
+        assert all(
+            reason.endswith(("” into it", "” undone", f"” (#{kept.pk})")) for reason in reasons
+        )
 
     def test_an_undo_twice_is_refused(self, client, editor):
         *_, merge = self.merged(client)
