@@ -94,6 +94,23 @@ class DuplicateAdminMixin(CandidatesAdminMixin):
             ),
         )
 
+    @admin.action(description="Merge the two selected items…", permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        """To the merge page of the newer of two items, the older chosen to be kept: the
+        wire's first copy is the story's (its URL, its place); the page confirms."""
+        selected = list(queryset.order_by("pk").values_list("pk", flat=True)[:3])
+        if len(selected) != 2:
+            self.message_user(
+                request,
+                f"Nothing merged: expected two items selected, found {len(selected)}"
+                f"{' or more' if len(selected) == 3 else ''}.",
+                messages.ERROR,
+            )
+            return None
+        older, newer = selected
+        url = reverse("admin:articles_item_merge", args=[newer])
+        return HttpResponseRedirect(f"{url}?into={older}")
+
     def merge_view(self, request, object_id):
         """Merge this item into another (?into=id): the other is kept."""
         item = self.get_object(request, unquote(object_id))

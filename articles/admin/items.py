@@ -77,6 +77,7 @@ class ItemAdmin(SuggestionsAdminMixin, DuplicateAdminMixin, ConflictAdminMixin, 
         "add_tag",
         "remove_tag",
         "apply_suggested_tags",
+        "merge_selected",
         "keep_mine",
         "take_wire",
     ]

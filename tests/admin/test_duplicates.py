@@ -104,6 +104,34 @@ class TestMerge:
             message == f'“{newer.title}” merged into “{older.title}”. <a href="{undo_url}">Undo</a>'
         )
 
+    def test_the_list_action_opens_the_merge_of_the_newer_into_the_older(self, client, editor):
+        older, newer = flagged_pair()
+        selected = {"action": "merge_selected", "_selected_action": [newer.pk, older.pk]}
+
+        response = client.post(CHANGELIST, selected)
+
+        assert response.status_code == 302
+        assert response["Location"] == merge_url(newer, older)
+        assert Item.objects.count() == 2  # the page confirms
+        client.post(merge_url(newer), {"into": older.pk})
+        assert list(Item.objects.all()) == [older]
+
+    @pytest.mark.parametrize("count", [1, 3])
+    def test_the_list_action_wants_two_items(self, client, editor, count):
+        flagged_pair()
+        make_item("Third story")
+        chosen = list(Item.objects.values_list("pk", flat=True)[:count])
+
+        response = client.post(
+            CHANGELIST, {"action": "merge_selected", "_selected_action": chosen}, follow=True
+        )
+
+        more = " or more" if count == 3 else ""
+        assert messages_of(response) == [
+            f"Nothing merged: expected two items selected, found {count}{more}."
+        ]
+        assert Item.objects.count() == 3 and not ItemMerge.objects.exists()
+
     def test_the_removed_items_url_redirects_to_the_kept_one(self, client, editor, reader):
         older, newer = flagged_pair()
         client.post(merge_url(newer), {"into": older.pk})
