@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from django.db import connection
 
 from articles.models import ImportChange, ImportRun, Item, TaggedItem
 from bench import admin
@@ -69,3 +70,14 @@ def test_its_pages_link_the_apps_static_files_without_collectstatic():
     )
 
     assert run.stdout.strip() == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
+def test_its_database_is_opened_without_a_serialized_copy(monkeypatch):
+    opened = []
+    monkeypatch.setattr(admin, "setup_test_environment", lambda: None)  # the suite's is set up
+    monkeypatch.setattr(connection.creation, "create_test_db", lambda **kw: opened.append(kw))
+    monkeypatch.setitem(connection.settings_dict, "TEST", {})
+
+    admin.own_database("admin", 0, 0, fill=None)  # the counts match: nothing to fill
+
+    assert [options["serialize"] for options in opened] == [False]
