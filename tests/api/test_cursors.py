@@ -1,7 +1,6 @@
 """Cursor pages: a walk lists every published item once, in the list's order, ties broken
 by id, whatever is inserted meanwhile; cursors are opaque and checked."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -10,10 +9,11 @@ from django.db import connection
 from django.utils import timezone
 
 from articles.api import cursors
-from articles.models import Item, Tag, TaggedItem
+from articles.models import Item
 from tests.api.support import all_slugs, get_json, relative, slugs, walk
 from tests.factories import draft, make_item
 from tests.pages import clock_at
+from tests.query_cost import bulk_items, cost, recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -87,26 +87,6 @@ class TestWalk:
         assert "tag=korea" in page["next"] and "order=oldest" in page["next"]
 
 
-def long_archive(count):
-    """``count`` published items, a minute apart, all tagged Korea: made in bulk."""
-    now = timezone.now().replace(microsecond=0)
-    items = Item.objects.bulk_create(
-        Item(
-            title=f"Story {n}",
-            slug=f"story-{n}",
-            teaser="A teaser.",
-            status=Item.Status.PUBLISHED,
-            published_at=now - timedelta(minutes=n + 1),
-        )
-        for n in range(count)
-    )
-    korea = Tag.objects.create(name="Korea", slug="korea")
-    TaggedItem.objects.bulk_create(
-        TaggedItem(tag=korea, content_object_id=item.pk, position=n) for n, item in enumerate(items)
-    )
-    return items
-
-
 def deep_url(client, url, pages):
     for _ in range(pages):
         url = relative(get_json(client, url)["next"])
@@ -114,45 +94,9 @@ def deep_url(client, url, pages):
 
 
 def items_query(client, url):
-    """The page's items query (its LIMIT is the page's size and one) as it ran: its SQL and
-    its parameters apart. With the values written into the SQL, SQLite's planner would see
-    which bound is the tighter; with parameters, as Django runs it, it cannot."""
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        get_json(client, url)
+    """The page's items query (its LIMIT is the page's size and one), as (sql, params)."""
+    statements = recorded(lambda: get_json(client, url))
     return next(statement for statement in statements if "LIMIT 21" in statement[0])
-
-
-def cost(statement):
-    """What a query reads: SQLite's virtual machine instructions (its plan's text cannot tell
-    where an index range starts: a "?"), PostgreSQL's buffers."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            sql, params = statement
-            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return plan[0]["Plan"]["Shared Hit Blocks"] + plan[0]["Plan"]["Shared Read Blocks"]
-    steps = 0
-
-    def step():
-        nonlocal steps
-        steps += 1
-        return 0  # go on
-
-    connection.connection.set_progress_handler(step, 1)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            cursor.fetchall()
-    finally:
-        connection.connection.set_progress_handler(None, 1)
-    return steps
 
 
 class TestDepth:
@@ -173,7 +117,7 @@ class TestDepth:
         "base", ["/api/items/?page_size=20", "/api/items/?tag=korea&page_size=20"]
     )
     def test_page_100_reads_what_page_1_does(self, client, base):
-        long_archive(2100)
+        bulk_items(2100, "Korea")
         first, deep = items_query(client, base), items_query(client, deep_url(client, base, 99))
 
         # Behind the reading rule's bound, SQLite's page 100 walked the 1,980 newer rows
