@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.utils import timezone
 
 from articles.api import cursors
@@ -12,6 +13,7 @@ from articles.models import Item
 from tests.api.support import all_slugs, get_json, relative, slugs, walk
 from tests.factories import draft, make_item
 from tests.pages import clock_at
+from tests.query_cost import bulk_items, cost, recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +85,44 @@ class TestWalk:
         page = get_json(client, "/api/items/?tag=korea&page_size=2&order=oldest")
 
         assert "tag=korea" in page["next"] and "order=oldest" in page["next"]
+
+
+def deep_url(client, url, pages):
+    for _ in range(pages):
+        url = relative(get_json(client, url)["next"])
+    return url
+
+
+def items_query(client, url):
+    """The page's items query (its LIMIT is the page's size and one), as (sql, params)."""
+    statements = recorded(lambda: get_json(client, url))
+    return next(statement for statement in statements if "LIMIT 21" in statement[0])
+
+
+class TestDepth:
+    """A deep page reads an index range from its cursor, as page 1 reads one from the top."""
+
+    def test_the_cursors_bound_leads_the_where_clause(self):
+        keyset = cursors.Keyset("items:newest", Item, ("-published_at", "id"))
+        moment = timezone.now().replace(microsecond=0) - timedelta(days=3)
+
+        after = keyset.after(Item.objects.published(), [moment.isoformat(), "7"])
+
+        sql, params = after.query.sql_with_params()
+        where = sql.split(" WHERE ", 1)[1].lstrip("(")
+        assert where.startswith('"articles_item"."published_at" <= %s AND')
+        assert params[0] == connection.ops.adapt_datetimefield_value(moment)
+
+    @pytest.mark.parametrize(
+        "base", ["/api/items/?page_size=20", "/api/items/?tag=korea&page_size=20"]
+    )
+    def test_page_100_reads_what_page_1_does(self, client, base):
+        bulk_items(2100, "Korea")
+        first, deep = items_query(client, base), items_query(client, deep_url(client, base, 99))
+
+        # Behind the reading rule's bound, SQLite's page 100 walked the 1,980 newer rows
+        # (11 times page 1's instructions).
+        assert cost(deep) <= 2 * cost(first)
 
 
 class TestCursor:

@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Item, TaggedItem
+from articles.reader.queries import tags_with_published_items
 from articles.tag_pages import link_on_top
-from tests.factories import draft, make_item, tag, write_digest
+from tests.factories import draft, make_item, scheduled, tag, write_digest
 from tests.pages import clock_at, parse_strictly, run_command, texts
+from tests.query_cost import bulk_items, cost
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +130,47 @@ class TestNewLinks:
 
         links_agree_with_items()
         assert TaggedItem.objects.filter(status=Item.Status.DRAFT).count() == 2
+
+
+def visible_tags(at=None):
+    with clock_at(at or timezone.now()):
+        return sorted(tags_with_published_items().values_list("name", flat=True))
+
+
+class TestTagsWithPublishedItems:
+    """The tags a reader may know of (the tag filters' choices, the API's tag list), told by
+    the links' copy of their items' visibility."""
+
+    def test_only_tags_of_an_item_readers_see(self, korea):
+        draft("Draft", "Drafts only", korea)
+        scheduled("Later", "Later only")
+        ended = make_item("Ended", "Ended only", ago=2 * HOUR)
+        Item.objects.filter(pk=ended.pk).update(unpublish_at=timezone.now() - HOUR)
+        tag("Unused")
+
+        assert visible_tags() == ["Korea"]
+
+    def test_a_scheduled_item_brings_its_tag_at_its_time_and_takes_it_at_its_end(self):
+        start = timezone.now() + HOUR
+        item = make_item("Scheduled", "Later", published_at=start)
+        Item.objects.filter(pk=item.pk).update(unpublish_at=start + HOUR)
+
+        assert visible_tags(start - timedelta(seconds=1)) == []
+        assert visible_tags(start) == ["Later"]
+        assert visible_tags(start + HOUR) == []
+
+    def test_an_item_unpublished_by_a_queryset_update_takes_its_tag(self, korea):
+        Item.objects.update(status=Item.Status.DRAFT)
+
+        assert visible_tags() == []
+
+    def test_checking_a_tag_reads_as_much_at_any_archive_size(self):
+        bulk_items(20, "Korea")
+        check = tags_with_published_items().filter(slug__in=["korea"])
+        small = cost(check.query.sql_with_params())
+
+        bulk_items(2000, "China", first=20)
+        large = cost(check.query.sql_with_params())
+
+        # Reading the published items as ``content_object__in`` listed every one of them.
+        assert large <= 1.5 * small
