@@ -45,6 +45,8 @@ def lookup_tag(name_or_slug, *, slugs=True):
     then an alias. A current slug costs one query. Names typed by editors or read from
     digest headers pass ``slugs=False``: "tag" is the slug of a tag named "日本", not a name.
     """
+    if "\x00" in name_or_slug:
+        return None  # no tag holds a NUL, and PostgreSQL refuses it in a query (a 500)
     if slugs:
         tag = Tag.objects.filter(slug=name_or_slug).first()
         if tag is not None:

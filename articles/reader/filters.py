@@ -53,10 +53,29 @@ class ItemFilterForm(forms.Form):
         return cleaned_data
 
 
+class TagSlugsField(forms.ModelMultipleChoiceField):
+    """Tags by slug; a value with a NUL is refused before the lookup (PostgreSQL's text
+    cannot hold one: the query itself failed, a 500)."""
+
+    def _check_values(self, value):
+        for text in value:
+            if "\x00" in str(text):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(text).replace("\x00", "\\x00")},
+                )
+        return super()._check_values(value)
+
+
+class TagSlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TagSlugsField
+
+
 class ItemFilterSet(django_filters.FilterSet):
     """The filters shared by the search page and the tag pages; subclasses add the order."""
 
-    tag = django_filters.ModelMultipleChoiceFilter(
+    tag = TagSlugsFilter(
         label="Tags",
         # Called per request: "published" depends on the time of the request.
         queryset=lambda request: tags_with_published_items(),
