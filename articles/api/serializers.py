@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..reader.queries import sort_key
+from ..reader.queries import ordered_tags
 
 
 def absolute(serializer, path):
@@ -36,7 +36,7 @@ class ItemSerializer(serializers.Serializer):
 
     @extend_schema_field(ItemTagSerializer(many=True))
     def get_tags(self, item):
-        tags = sorted(item.tag_list, key=lambda tag: (sort_key(tag.name), tag.name))
+        tags = ordered_tags(item)
         return ItemTagSerializer(tags, many=True).data
 
     def get_url(self, item) -> str:

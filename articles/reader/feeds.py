@@ -43,7 +43,7 @@ class LatestItemsFeed(Feed):
 
     def item_categories(self, item):
         # The prefetched tags (with_tags); taggit's .names() would query again per item.
-        return [tag.name for tag in item.tag_list]
+        return [tag.name for tag in queries.ordered_tags(item)]
 
 
 class LatestItemsAtomFeed(LatestItemsFeed):

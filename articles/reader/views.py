@@ -247,7 +247,7 @@ class ItemView(PublicPageMixin, DetailView):
         return self.object.paragraphs[0]
 
     def get_context_data(self, **kwargs):
-        tags = sorted(self.object.tag_list, key=lambda tag: queries.sort_key(tag.name))
+        tags = queries.ordered_tags(self.object)
         reader_pages.depends_on(tags=tags)  # their names, and their items as related items
         return super().get_context_data(
             tags=tags, related_items=queries.related_items(self.object, tags), **kwargs

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
-from articles.reader import search
+from articles.reader import queries, search
 
 register = template.Library()
 
@@ -47,7 +47,7 @@ def item_summary(context, item, show_tags=False):
             format_html_join(
                 "",
                 ' <a class="chip" href="{}">{}</a>',
-                ((tag.get_absolute_url(), tag.name) for tag in item.tag_list),
+                ((tag.get_absolute_url(), tag.name) for tag in queries.ordered_tags(item)),
             ),
         )
     moment = item.published_at

@@ -34,7 +34,7 @@ class TestHome:
 
         story = parse_strictly(response.content).find(".//main//article")
         assert story.find("h2/a").get("href") == f"/items/{item.slug}/"
-        assert texts(story, ".//a[@class='chip']") == ["R&D <lab>", "Korea"]
+        assert texts(story, ".//a[@class='chip']") == ["Korea", "R&D <lab>"]  # by name
         assert "&lt;b&gt;Bold&lt;/b&gt; &amp; co" in content
         assert "<p>&lt;script&gt;x&lt;/script&gt;</p>" in content
         assert "<script>" not in content
