@@ -32,10 +32,14 @@ def bulk_items(count, tag_name, *, first=0):
     TaggedItem.objects.bulk_create(
         TaggedItem(tag=tag, content_object_id=item.pk, position=n) for n, item in enumerate(items)
     )
+    analyze()
+    return items
+
+
+def analyze():
     with connection.cursor() as cursor:
         for model in (Item, TaggedItem):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    return items
 
 
 def recorded(run):

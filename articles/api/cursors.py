@@ -9,7 +9,8 @@ position's values signed with the secret key (``django.core.signing``) and bound
 order it was made in; one tampered with, or made for another order, is a 400.
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
@@ -36,10 +37,21 @@ class Keyset:
     name: str
     model: type
     order: tuple[str, ...]
+    # Names the order and its bounds read instead of the model's fields: columns holding the
+    # same values in a table whose index the database should walk (a tag's links).
+    through: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def fields(self):
         return [(name.lstrip("-"), name.startswith("-")) for name in self.order]
+
+    @property
+    def ordering(self):
+        """The order as ``order_by`` takes it, through ``through``."""
+        return [
+            f"{'-' if descending else ''}{self.through.get(name, name)}"
+            for name, descending in self.fields
+        ]
 
     def position(self, row):
         """The row's place in the order, as text (for a cursor)."""
@@ -53,13 +65,14 @@ class Keyset:
         discards the rows tied with the cursor's. The bound is written first in the WHERE
         clause (``leading``)."""
         values = self._parse(position)
-        names = [name for name, _ in self.fields]
+        fields = [(self.through.get(name, name), descending) for name, descending in self.fields]
+        names = [name for name, _ in fields]
         alternatives = []
-        for depth, (name, descending) in enumerate(self.fields):
+        for depth, (name, descending) in enumerate(fields):
             ties = dict(zip(names[:depth], values[:depth], strict=True))
             beyond = {f"{name}__{'lt' if descending else 'gt'}": values[depth]}
             alternatives.append(Q(**ties, **beyond))
-        (first, descending), start = self.fields[0], values[0]
+        (first, descending), start = fields[0], values[0]
         bound = Q(**{f"{first}__{'lte' if descending else 'gte'}": start})
         return leading(queryset, bound).filter(reduce(or_, alternatives))
 

@@ -10,11 +10,13 @@ tag's list here is walked to its end). A query ``q`` keeps that bound: its newes
 """
 
 import django_filters
+from django.db.models import F
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from ..models.visibility import PUBLISHED
 from ..reader.filters import NEWEST, OLDEST, ORDERINGS, SearchFilterSet
 from ..reader.http import canonical_tag_filter
 
@@ -32,8 +34,19 @@ class ApiItemFilterSet(SearchFilterSet):
     def chosen_order(self):
         return self.form.cleaned_data.get("order") or self.default_order
 
+    @property
+    def reads_through_links(self):
+        """A tag's list without a search is read from the first tag's links, in their copy
+        of the items' order (``link_ordered``); a search reads its bounded matches."""
+        return bool(self.selected_tags) and not self.query
+
     @extend_schema_field(OpenApiTypes.STR)  # the schema's type of ``tag``'s values: slugs
     def filter_all_tags(self, queryset, name, tags):
+        if tags and not self.query:
+            # A join to the first tag's links, which link_ordered orders by; no EXISTS of
+            # its own beside it (the planner then scanned and sorted every link of the tag).
+            queryset = queryset.filter(tagged_items__tag=tags[0], tagged_items__status=PUBLISHED)
+            tags = tags[1:]
         return super().filter_all_tags(queryset, name, tags)
 
     def narrow(self, queryset, order):
@@ -67,3 +80,23 @@ class ReaderFilterBackend(DjangoFilterBackend):
 
 def item_order(filterset):
     return ORDERINGS[filterset.chosen_order]
+
+
+# The link's copies of its item's place in the order (kept equal to the item's by the
+# database's triggers: articles/models/tags.py), named apart so that one join serves both.
+LINK_COPIES = {
+    "link_published_at": "tagged_items__published_at",
+    "link_item": "tagged_items__content_object_id",
+}
+LINK_ORDER = {"published_at": "link_published_at", "id": "link_item"}
+
+
+def link_ordered(queryset, keyset):
+    """The items of a tag's list (joined to the first tag's links by ``filter_all_tags``) in
+    the keyset's order, read through their links: the database walks the tag's links in the
+    links' index of published items (tag, -published_at, item) and fetches their items. The
+    items' own order, walked until enough of the tag's turned up, read 97,821 rows at 100,000
+    items for a tag whose items were all at its far end (150 ms against 0.2)."""
+    return queryset.annotate(**{name: F(path) for name, path in LINK_COPIES.items()}).order_by(
+        *keyset.ordering
+    )

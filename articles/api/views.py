@@ -22,7 +22,14 @@ from ..reader import queries
 from ..reader.http import lookup_tag_once, with_query
 from ..tag_services import FoundBy
 from .cursors import Keyset, KeysetPagination
-from .filters import ApiItemFilterSet, ReaderFilterBackend, TagSpelling, item_order
+from .filters import (
+    LINK_ORDER,
+    ApiItemFilterSet,
+    ReaderFilterBackend,
+    TagSpelling,
+    item_order,
+    link_ordered,
+)
 from .serializers import ItemSerializer, TagDetailSerializer, TagSerializer
 
 BAD_REQUEST = OpenApiResponse(
@@ -90,9 +97,16 @@ class ItemList(ApiView, ListAPIView):
     def get_queryset(self):
         return Item.objects.published().with_tags()
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.filterset.reads_through_links:
+            queryset = link_ordered(queryset, self.get_keyset())
+        return queryset
+
     def get_keyset(self):
         order = item_order(self.filterset)
-        return Keyset(f"items:{self.filterset.chosen_order}", Item, order)
+        through = LINK_ORDER if self.filterset.reads_through_links else {}
+        return Keyset(f"items:{self.filterset.chosen_order}", Item, order, through=through)
 
     def list(self, request, *args, **kwargs):
         try:
