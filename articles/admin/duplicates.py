@@ -5,9 +5,8 @@ articles.item_merges); this only asks and shows."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from .. import item_merges
 from ..models import DuplicateCandidate, Item, ItemMerge
-from .base import render_page
+from .base import changeable_object, render_page
 from .duplicate_candidates import CandidatesAdminMixin
 
 
@@ -113,12 +112,8 @@ class DuplicateAdminMixin(CandidatesAdminMixin):
 
     def merge_view(self, request, object_id):
         """Merge this item into another (?into=id): the other is kept."""
-        item = self.get_object(request, unquote(object_id))
-        if item is None:
-            raise Http404(f"expected an item's id, found {object_id[:40]!r}")
-        if not (
-            self.has_change_permission(request, item) and self.has_delete_permission(request, item)
-        ):
+        item = changeable_object(self, request, object_id)
+        if not self.has_delete_permission(request, item):
             raise PermissionDenied
         data = (
             request.POST
